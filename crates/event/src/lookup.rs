@@ -1,0 +1,371 @@
+//! Values that event history derives from a record: the `Username` and `Resources` of a
+//! `LookupEvents` result, and the event name and source that Insights records carry inside
+//! `insightDetails`.
+//!
+//! AWS does not document these derivations (`spec/events-and-queries.md` §2.2 and §7 item
+//! 6); the rules here are OpenTrail's, written down in `docs/compatibility.md`.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::Record;
+
+/// One element of a `LookupEvents` result's `Resources`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LookupResource {
+    /// `ResourceType`, e.g. `AWS::S3::Bucket`; `None` when unknown.
+    pub resource_type: Option<String>,
+    /// `ResourceName`: an ARN or a short name.
+    pub resource_name: String,
+}
+
+/// Request parameters that name a resource, per event source: (`eventSource`, member of
+/// `requestParameters`, resource type). A member may hold a string or a list of strings.
+const PARAMETER_RESOURCES: &[(&str, &str, &str)] = &[
+    ("s3.amazonaws.com", "bucketName", "AWS::S3::Bucket"),
+    ("iam.amazonaws.com", "userName", "AWS::IAM::User"),
+    ("iam.amazonaws.com", "roleName", "AWS::IAM::Role"),
+    ("iam.amazonaws.com", "groupName", "AWS::IAM::Group"),
+    ("iam.amazonaws.com", "policyArn", "AWS::IAM::Policy"),
+    (
+        "iam.amazonaws.com",
+        "instanceProfileName",
+        "AWS::IAM::InstanceProfile",
+    ),
+    ("iam.amazonaws.com", "accessKeyId", "AWS::IAM::AccessKey"),
+    ("sts.amazonaws.com", "roleArn", "AWS::IAM::Role"),
+    ("ec2.amazonaws.com", "instanceId", "AWS::EC2::Instance"),
+    ("ec2.amazonaws.com", "instanceIds", "AWS::EC2::Instance"),
+    ("ec2.amazonaws.com", "volumeId", "AWS::EC2::Volume"),
+    ("ec2.amazonaws.com", "groupId", "AWS::EC2::SecurityGroup"),
+    ("ec2.amazonaws.com", "vpcId", "AWS::EC2::VPC"),
+    ("ec2.amazonaws.com", "subnetId", "AWS::EC2::Subnet"),
+    ("ec2.amazonaws.com", "imageId", "AWS::EC2::Ami"),
+    ("ec2.amazonaws.com", "snapshotId", "AWS::EC2::Snapshot"),
+    ("ec2.amazonaws.com", "keyName", "AWS::EC2::KeyPair"),
+    ("ec2.amazonaws.com", "flowLogIds", "AWS::EC2::FlowLog"),
+    ("cloudtrail.amazonaws.com", "name", "AWS::CloudTrail::Trail"),
+    (
+        "cloudtrail.amazonaws.com",
+        "trailName",
+        "AWS::CloudTrail::Trail",
+    ),
+    (
+        "lambda.amazonaws.com",
+        "functionName",
+        "AWS::Lambda::Function",
+    ),
+    (
+        "lambda.amazonaws.com",
+        "layerName",
+        "AWS::Lambda::LayerVersion",
+    ),
+    ("kms.amazonaws.com", "keyId", "AWS::KMS::Key"),
+    (
+        "dynamodb.amazonaws.com",
+        "tableName",
+        "AWS::DynamoDB::Table",
+    ),
+    ("sns.amazonaws.com", "topicArn", "AWS::SNS::Topic"),
+    ("sqs.amazonaws.com", "queueUrl", "AWS::SQS::Queue"),
+    (
+        "secretsmanager.amazonaws.com",
+        "secretId",
+        "AWS::SecretsManager::Secret",
+    ),
+    (
+        "secretsmanager.amazonaws.com",
+        "name",
+        "AWS::SecretsManager::Secret",
+    ),
+    ("ssm.amazonaws.com", "name", "AWS::SSM::Parameter"),
+    ("ssm.amazonaws.com", "names", "AWS::SSM::Parameter"),
+    ("ssm.amazonaws.com", "documentName", "AWS::SSM::Document"),
+    ("ssm.amazonaws.com", "target", "AWS::EC2::Instance"),
+    (
+        "rds.amazonaws.com",
+        "dBInstanceIdentifier",
+        "AWS::RDS::DBInstance",
+    ),
+    (
+        "rds.amazonaws.com",
+        "dBClusterIdentifier",
+        "AWS::RDS::DBCluster",
+    ),
+    (
+        "rds.amazonaws.com",
+        "dBSnapshotIdentifier",
+        "AWS::RDS::DBSnapshot",
+    ),
+    (
+        "cloudformation.amazonaws.com",
+        "stackName",
+        "AWS::CloudFormation::Stack",
+    ),
+    ("logs.amazonaws.com", "logGroupName", "AWS::Logs::LogGroup"),
+    (
+        "ecr.amazonaws.com",
+        "repositoryName",
+        "AWS::ECR::Repository",
+    ),
+    ("eks.amazonaws.com", "name", "AWS::EKS::Cluster"),
+    (
+        "organizations.amazonaws.com",
+        "accountId",
+        "AWS::Organizations::Account",
+    ),
+    (
+        "rolesanywhere.amazonaws.com",
+        "name",
+        "AWS::RolesAnywhere::TrustAnchor",
+    ),
+    ("bedrock.amazonaws.com", "modelId", "AWS::Bedrock::Model"),
+];
+
+/// The top-level members of `requestParameters`, borrowed where the input allows.
+#[derive(Deserialize)]
+struct ParameterMembers<'a>(#[serde(borrow)] HashMap<Cow<'a, str>, &'a RawValue>);
+
+/// `instancesSet.items[].instanceId`, the form EC2 uses for Start/Stop/TerminateInstances.
+#[derive(Deserialize)]
+struct InstancesSet {
+    #[serde(default)]
+    items: Vec<InstanceItem>,
+}
+
+#[derive(Deserialize)]
+struct InstanceItem {
+    #[serde(rename = "instanceId")]
+    instance_id: Option<String>,
+}
+
+/// A member value that names resources: a string or a list of strings.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Names {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Record {
+    /// The event name history indexes: `eventName`, or for Insights records
+    /// `insightDetails.eventName`.
+    pub fn lookup_event_name(&self) -> Option<&str> {
+        self.event_name
+            .as_deref()
+            .or_else(|| self.insight_details.as_ref()?.event_name.as_deref())
+    }
+
+    /// The event source history indexes: `eventSource`, or for Insights records
+    /// `insightDetails.eventSource`.
+    pub fn lookup_event_source(&self) -> Option<&str> {
+        self.event_source
+            .as_deref()
+            .or_else(|| self.insight_details.as_ref()?.event_source.as_deref())
+    }
+
+    /// The access key history indexes: `userIdentity.accessKeyId` unless empty.
+    pub fn lookup_access_key_id(&self) -> Option<&str> {
+        let key = self.user_identity.as_ref()?.access_key_id.as_deref()?;
+        (!key.is_empty()).then_some(key)
+    }
+
+    /// `readOnly` as `LookupEvents` renders it: `"true"` / `"false"`.
+    pub fn lookup_read_only(&self) -> Option<&'static str> {
+        self.read_only
+            .map(|read_only| if read_only { "true" } else { "false" })
+    }
+
+    /// The `Username` of a `LookupEvents` result.
+    ///
+    /// `Root` → `root`; `IAMUser`, `SAMLUser`, `WebIdentityUser` → `userName`;
+    /// `AssumedRole`, `FederatedUser` → the session name (the part of `arn` after its last
+    /// `/`); `IdentityCenterUser` → `onBehalfOf.userId`; any other type → `userName` when
+    /// present.
+    pub fn lookup_username(&self) -> Option<&str> {
+        let identity = self.user_identity.as_ref()?;
+        let user_name = identity
+            .user_name
+            .as_deref()
+            .filter(|name| !name.is_empty());
+        match identity.identity_type.as_deref() {
+            Some("Root") => Some("root"),
+            Some("AssumedRole" | "FederatedUser") => identity
+                .arn
+                .as_deref()
+                .and_then(|arn| arn.rsplit_once('/'))
+                .map(|(_, session)| session)
+                .filter(|session| !session.is_empty())
+                .or(user_name),
+            Some("IdentityCenterUser") => identity
+                .on_behalf_of
+                .as_ref()?
+                .user_id
+                .as_deref()
+                .or(user_name),
+            _ => user_name,
+        }
+    }
+
+    /// The `Resources` of a `LookupEvents` result.
+    ///
+    /// Each element of `resources` gives (`type`, `ARN`); request parameters known to name a
+    /// resource of the event's service give (type, name as written). Duplicates are removed;
+    /// the order is that of the record.
+    pub fn lookup_resources(&self) -> Vec<LookupResource> {
+        let mut resources: Vec<LookupResource> = Vec::new();
+        let mut push = |resource: LookupResource| {
+            if !resource.resource_name.is_empty() && !resources.contains(&resource) {
+                resources.push(resource);
+            }
+        };
+        for resource in self.resources.iter().flatten() {
+            if let Some(arn) = &resource.arn {
+                push(LookupResource {
+                    resource_type: resource.resource_type.clone(),
+                    resource_name: arn.clone(),
+                });
+            }
+        }
+        let (Some(source), Some(parameters)) = (
+            self.event_source.as_deref(),
+            self.request_parameters.as_deref(),
+        ) else {
+            return resources;
+        };
+        let mut mapping = PARAMETER_RESOURCES
+            .iter()
+            .filter(|(from, _, _)| *from == source)
+            .peekable();
+        if mapping.peek().is_none() {
+            return resources;
+        }
+        let Ok(ParameterMembers(members)) = serde_json::from_str(parameters.get()) else {
+            return resources;
+        };
+        for (_, member, resource_type) in mapping {
+            let Some(raw) = members.get(*member) else {
+                continue;
+            };
+            let names = match serde_json::from_str::<Names>(raw.get()) {
+                Ok(Names::One(name)) => vec![name],
+                Ok(Names::Many(names)) => names,
+                Err(_) => continue,
+            };
+            for name in names {
+                push(LookupResource {
+                    resource_type: Some((*resource_type).to_owned()),
+                    resource_name: name,
+                });
+            }
+        }
+        if source == "ec2.amazonaws.com" {
+            if let Some(set) = members.get("instancesSet") {
+                let items = serde_json::from_str::<InstancesSet>(set.get()).map(|set| set.items);
+                for item in items.unwrap_or_default() {
+                    if let Some(instance_id) = item.instance_id {
+                        push(LookupResource {
+                            resource_type: Some(String::from("AWS::EC2::Instance")),
+                            resource_name: instance_id,
+                        });
+                    }
+                }
+            }
+        }
+        resources
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(json: &str) -> Record {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn username_follows_the_identity_type() {
+        let cases = [
+            (r#"{"type":"Root","userName":"alias"}"#, Some("root")),
+            (r#"{"type":"IAMUser","userName":"alice"}"#, Some("alice")),
+            (
+                r#"{"type":"AssumedRole","arn":"arn:aws:sts::1:assumed-role/Ops/deploy-7"}"#,
+                Some("deploy-7"),
+            ),
+            (
+                r#"{"type":"FederatedUser","arn":"arn:aws:sts::1:federated-user/bob"}"#,
+                Some("bob"),
+            ),
+            (
+                r#"{"type":"IdentityCenterUser","onBehalfOf":{"userId":"u-1"}}"#,
+                Some("u-1"),
+            ),
+            (
+                r#"{"type":"SAMLUser","userName":"carol@example.com"}"#,
+                Some("carol@example.com"),
+            ),
+            (
+                r#"{"type":"AWSService","invokedBy":"ec2.amazonaws.com"}"#,
+                None,
+            ),
+            (r#"{"type":"IAMUser","userName":""}"#, None),
+        ];
+        for (identity, expected) in cases {
+            let record = record(&format!(r#"{{"userIdentity":{identity}}}"#));
+            assert_eq!(record.lookup_username(), expected, "{identity}");
+        }
+        assert_eq!(record("{}").lookup_username(), None);
+    }
+
+    #[test]
+    fn resources_come_from_the_record_and_known_parameters() {
+        let record = record(
+            r#"{"eventSource":"s3.amazonaws.com","requestParameters":{"bucketName":"logs","key":"a"},
+                "resources":[{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::logs"},{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::logs"}]}"#,
+        );
+        let names: Vec<_> = record
+            .lookup_resources()
+            .into_iter()
+            .map(|resource| resource.resource_name)
+            .collect();
+        assert_eq!(names, ["arn:aws:s3:::logs", "logs"]);
+    }
+
+    #[test]
+    fn ec2_instance_sets_and_lists_are_read() {
+        let record = record(
+            r#"{"eventSource":"ec2.amazonaws.com","requestParameters":{"instancesSet":{"items":[{"instanceId":"i-1"},{"instanceId":"i-2"}]},"instanceIds":["i-3"]}}"#,
+        );
+        let names: Vec<_> = record
+            .lookup_resources()
+            .into_iter()
+            .map(|resource| resource.resource_name)
+            .collect();
+        assert_eq!(names, ["i-3", "i-1", "i-2"]);
+    }
+
+    #[test]
+    fn insight_records_expose_name_and_source_from_details() {
+        let record = record(
+            r#"{"insightDetails":{"eventSource":"ec2.amazonaws.com","eventName":"RunInstances"}}"#,
+        );
+        assert_eq!(record.lookup_event_name(), Some("RunInstances"));
+        assert_eq!(record.lookup_event_source(), Some("ec2.amazonaws.com"));
+    }
+
+    #[test]
+    fn empty_access_keys_are_not_indexed() {
+        assert_eq!(
+            record(r#"{"userIdentity":{"accessKeyId":""}}"#).lookup_access_key_id(),
+            None
+        );
+        assert_eq!(
+            record(r#"{"userIdentity":{"accessKeyId":"AKIA1"}}"#).lookup_access_key_id(),
+            Some("AKIA1")
+        );
+    }
+}

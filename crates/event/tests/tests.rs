@@ -1,0 +1,3 @@
+//! Integration tests of the record model against real CloudTrail records.
+
+mod fixtures;
