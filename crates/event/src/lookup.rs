@@ -262,16 +262,16 @@ impl Record {
                 });
             }
         }
-        if source == "ec2.amazonaws.com" {
-            if let Some(set) = members.get("instancesSet") {
-                let items = serde_json::from_str::<InstancesSet>(set.get()).map(|set| set.items);
-                for item in items.unwrap_or_default() {
-                    if let Some(instance_id) = item.instance_id {
-                        push(LookupResource {
-                            resource_type: Some(String::from("AWS::EC2::Instance")),
-                            resource_name: instance_id,
-                        });
-                    }
+        if source == "ec2.amazonaws.com"
+            && let Some(set) = members.get("instancesSet")
+        {
+            let items = serde_json::from_str::<InstancesSet>(set.get()).map(|set| set.items);
+            for item in items.unwrap_or_default() {
+                if let Some(instance_id) = item.instance_id {
+                    push(LookupResource {
+                        resource_type: Some(String::from("AWS::EC2::Instance")),
+                        resource_name: instance_id,
+                    });
                 }
             }
         }

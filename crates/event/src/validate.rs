@@ -64,15 +64,15 @@ impl Record {
             ("requestID", &mut self.request_id),
         ];
         for (name, value) in strings {
-            if let Some(text) = value {
-                if text.len() > STRING_FIELD_LIMIT {
-                    let mut cut = STRING_FIELD_LIMIT;
-                    while !text.is_char_boundary(cut) {
-                        cut -= 1;
-                    }
-                    text.truncate(cut);
-                    changed.push(name);
+            if let Some(text) = value
+                && text.len() > STRING_FIELD_LIMIT
+            {
+                let mut cut = STRING_FIELD_LIMIT;
+                while !text.is_char_boundary(cut) {
+                    cut -= 1;
                 }
+                text.truncate(cut);
+                changed.push(name);
             }
         }
         let nulled: [(&'static str, &mut Option<Box<RawValue>>); 3] = [

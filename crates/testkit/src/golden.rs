@@ -29,10 +29,7 @@ pub fn assert_golden(path: &Path, actual: &str) {
             .lines()
             .zip(actual.lines())
             .position(|(left, right)| left != right)
-            .map_or_else(
-                || expected.lines().count().min(actual.lines().count()),
-                |index| index,
-            );
+            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
         panic!(
             "output differs from golden file {} at line {}\n--- expected\n{}\n--- actual\n{}\n(run with UPDATE_GOLDEN=1 to accept)",
             path.display(),

@@ -5,6 +5,12 @@
 //! - [`golden`]: compare output with a committed expected file; `UPDATE_GOLDEN=1` rewrites it.
 //! - [`records`]: small record builders for unit tests.
 #![warn(missing_docs)]
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test support: a failure here is a failed test, and should stop it"
+)]
 
 pub mod golden;
 pub mod records;
