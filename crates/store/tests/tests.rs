@@ -1,0 +1,13 @@
+//! Integration tests of the event history.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
+
+mod support;
+
+mod equivalence;
+mod lifecycle;
+mod semantics;
