@@ -67,7 +67,7 @@ fn brute_force(all: &[Indexed], input: &LookupEventsInput) -> Vec<String> {
             })
         })
         .collect();
-    matching.sort_by(|left, right| (right.time, right.seq).cmp(&(left.time, left.seq)));
+    matching.sort_by_key(|doc| std::cmp::Reverse((doc.time, doc.seq)));
     matching
         .into_iter()
         .map(|doc| doc.event_id.clone())
