@@ -1,0 +1,28 @@
+//! CloudTrail's wire API (AWS JSON 1.1, target prefix `CloudTrail_20131101`).
+//!
+//! Each operation lives in its own module under [`ops`], with its request and response
+//! shapes exactly as the botocore service model names them (`rename_all = "PascalCase"`)
+//! and its handler, which works without a socket. [`error`] is the one place where errors
+//! become AWS error codes and HTTP statuses.
+//!
+//! ```
+//! use opentrail_api::ops::lookup_events::LookupEventsRequest;
+//!
+//! let request: LookupEventsRequest = serde_json::from_str(
+//!     r#"{"LookupAttributes":[{"AttributeKey":"EventName","AttributeValue":"ConsoleLogin"}],"MaxResults":10}"#,
+//! )?;
+//! let input = request.into_input();
+//! assert_eq!(input.max_results, Some(10));
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod ops;
+
+pub use error::{ApiError, ErrorCode};
+
+/// The `X-Amz-Target` prefix of CloudTrail's control-plane operations.
+pub const TARGET_PREFIX: &str = "CloudTrail_20131101";
+/// The long form of the prefix that the AWS SDKs send.
+pub const LONG_TARGET_PREFIX: &str = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101";

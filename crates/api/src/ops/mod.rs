@@ -1,0 +1,3 @@
+//! One module per operation: shapes, conversion, handler.
+
+pub mod lookup_events;
