@@ -246,6 +246,30 @@ impl Shared {
     }
 }
 
+/// An append handed to the writer by [`Journal::submit`], not yet known to be durable.
+#[derive(Debug)]
+pub struct PendingAppend {
+    receiver: oneshot::Receiver<Result<Vec<AppendOutcome>>>,
+    journal: Journal,
+}
+
+impl PendingAppend {
+    /// Blocks until the entries are durable; returns their outcomes.
+    ///
+    /// # Errors
+    ///
+    /// As [`Journal::append`].
+    ///
+    /// # Panics
+    ///
+    /// Panics when called from inside an async runtime.
+    pub fn wait(self) -> Result<Vec<AppendOutcome>> {
+        self.receiver
+            .blocking_recv()
+            .map_err(|_| self.journal.closed_error())?
+    }
+}
+
 /// The journal. Cloning the handle is cheap; the writer stops when the last handle is
 /// dropped or [`Journal::close`] is called.
 #[derive(Debug, Clone)]
@@ -333,6 +357,28 @@ impl Journal {
             .blocking_send(Request { entries, reply })
             .map_err(|_| self.closed_error())?;
         receiver.blocking_recv().map_err(|_| self.closed_error())?
+    }
+
+    /// Hands `entries` to the writer and returns at once; [`PendingAppend::wait`] blocks
+    /// until they are durable. Lets a producer prepare its next batch while this one is
+    /// written and synced. Call from synchronous code.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Closed`] when the journal no longer accepts appends.
+    ///
+    /// # Panics
+    ///
+    /// Panics when called from inside an async runtime (it may block the thread).
+    pub fn submit(&self, entries: Vec<AppendEntry>) -> Result<PendingAppend> {
+        let (reply, receiver) = oneshot::channel();
+        self.sender
+            .blocking_send(Request { entries, reply })
+            .map_err(|_| self.closed_error())?;
+        Ok(PendingAppend {
+            receiver,
+            journal: self.clone(),
+        })
     }
 
     /// Appends `entries` in order; resolves once they are durable.

@@ -268,3 +268,16 @@ fn consumer_positions_persist_and_retention_respects_them() {
     assert!(matches!(outcomes[1], AppendOutcome::Duplicate { .. }));
     assert!(journal.save_consumer_position("../evil", start).is_err());
 }
+
+#[test]
+fn submitted_appends_complete_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::open(dir.path(), small_config(), clock()).unwrap();
+    let first = journal.submit(vec![entry("s-1"), entry("s-2")]).unwrap();
+    let second = journal.submit(vec![entry("s-3"), entry("s-1")]).unwrap();
+    let second = second.wait().unwrap();
+    let first = first.wait().unwrap();
+    assert!(matches!(first[1], AppendOutcome::Appended { seq: 2, .. }));
+    assert!(matches!(second[0], AppendOutcome::Appended { seq: 3, .. }));
+    assert_eq!(second[1], AppendOutcome::Duplicate { seq: 1 });
+}

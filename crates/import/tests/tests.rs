@@ -1,0 +1,9 @@
+//! Integration tests of archive import.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
+
+mod import;
