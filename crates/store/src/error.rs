@@ -12,6 +12,8 @@ pub enum ErrorKind {
     Journal,
     /// A broken invariant: a bug.
     Internal,
+    /// Another process owns the data directory.
+    Locked,
 }
 
 /// A store error.
@@ -33,6 +35,16 @@ pub enum Error {
     /// A broken invariant.
     #[error("internal error (a bug): {0}")]
     Internal(String),
+    /// Another process owns the data directory.
+    #[error(
+        "data directory `{path}` is in use by another process (pid {holder}); stop it or use another directory"
+    )]
+    Locked {
+        /// The directory.
+        path: PathBuf,
+        /// What the holder wrote into the lock file (its process ID).
+        holder: String,
+    },
 }
 
 impl Error {
@@ -42,6 +54,7 @@ impl Error {
             Error::Io { .. } => ErrorKind::Io,
             Error::Journal(_) => ErrorKind::Journal,
             Error::Internal(_) => ErrorKind::Internal,
+            Error::Locked { .. } => ErrorKind::Locked,
         }
     }
 

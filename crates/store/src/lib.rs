@@ -31,10 +31,12 @@
 //! ```
 #![warn(missing_docs)]
 
+mod data_dir;
 mod error;
 mod history;
 mod lookup;
 
+pub use data_dir::DataDir;
 pub use error::{Error, ErrorKind, Result};
 pub use history::{CONSUMER_NAME, History, HistoryConfig, HistoryStatus};
 pub use lookup::{

@@ -256,3 +256,30 @@ fn tokens_survive_a_restart() {
         .unwrap();
     assert_eq!(ids(&second.events)[0], "e-19");
 }
+
+#[test]
+fn changing_the_indexed_categories_rebuilds_the_index() {
+    let data = json!({"eventTime":"2026-03-01T00:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","eventID":"data-1","managementEvent":false,"eventCategory":"Data"}).to_string();
+    let mut harness = Harness::new(
+        HistoryConfig {
+            flush_docs: 1,
+            ..HistoryConfig::default()
+        },
+        Arc::new(SystemClock),
+    );
+    harness.append(&[
+        data,
+        event("m-1", "2026-03-01T00:00:01Z", "GetUser", "alice"),
+    ]);
+    harness.restart();
+    assert_eq!(
+        ids(&harness.lookup_all(LookupEventsInput::default())),
+        ["m-1"]
+    );
+    harness.config.categories = vec![EventCategory::Management, EventCategory::Data];
+    harness.restart();
+    assert_eq!(
+        ids(&harness.lookup_all(LookupEventsInput::default())),
+        ["m-1", "data-1"]
+    );
+}

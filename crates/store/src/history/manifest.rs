@@ -4,7 +4,7 @@
 //! event twice.
 //!
 //! ```json
-//! {"version":1,"position":{"next_seq":1001,"location":123},"segments":["seg-0000000003.idx"],"next_file_id":4}
+//! {"version":1,"position":{"next_seq":1001,"location":123},"segments":["seg-0000000003.idx"],"next_file_id":4,"categories":["Management"]}
 //! ```
 
 use std::fs;
@@ -24,6 +24,14 @@ pub(crate) struct Manifest {
     pub position: Option<Position>,
     pub segments: Vec<String>,
     pub next_file_id: u64,
+    /// Categories indexed besides Insights. Absent in manifests written before the setting
+    /// existed, which indexed `Management` only.
+    #[serde(default = "default_categories")]
+    pub categories: Vec<String>,
+}
+
+fn default_categories() -> Vec<String> {
+    vec![String::from("Management")]
 }
 
 impl Manifest {
@@ -33,6 +41,7 @@ impl Manifest {
             position: None,
             segments: Vec::new(),
             next_file_id: 1,
+            categories: default_categories(),
         }
     }
 
@@ -89,16 +98,34 @@ mod tests {
             }),
             segments: vec![segment_file_name(3)],
             next_file_id: 4,
+            categories: vec![String::from("Management"), String::from("Data")],
         };
         manifest.save(dir.path()).unwrap();
         let loaded = Manifest::load(dir.path()).unwrap().unwrap();
         assert_eq!(loaded.position, manifest.position);
         assert_eq!(loaded.segments, ["seg-0000000003.idx"]);
+        assert_eq!(loaded.categories, ["Management", "Data"]);
         fs::write(
             dir.path().join(MANIFEST_FILE),
             br#"{"version":2,"position":null,"segments":[],"next_file_id":1}"#,
         )
         .unwrap();
         assert!(Manifest::load(dir.path()).is_err());
+    }
+}
+
+#[cfg(test)]
+mod compatibility {
+    use super::*;
+
+    /// Every stored manifest version is still read, as its `.expected.json` says.
+    #[test]
+    fn stored_manifest_versions_are_read() {
+        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/manifest");
+        let dir = tempfile::tempdir().unwrap();
+        fs::copy(folder.join("v1.json"), dir.path().join(MANIFEST_FILE)).unwrap();
+        let loaded = Manifest::load(dir.path()).unwrap().unwrap();
+        let actual = serde_json::to_string_pretty(&loaded).unwrap() + "\n";
+        opentrail_testkit::golden::assert_golden(&folder.join("v1.expected.json"), &actual);
     }
 }

@@ -163,6 +163,20 @@ impl History {
                 (Manifest::empty(), Vec::new())
             }
         };
+        let wanted = category_names(&config.categories);
+        if manifest.categories != wanted
+            && (manifest.position.is_some() || !manifest.segments.is_empty())
+        {
+            tracing::info!(
+                indexed = ?manifest.categories,
+                configured = ?wanted,
+                "history categories changed; rebuilding the index from the journal"
+            );
+            reset_index(dir)?;
+            return History::open(dir, journal, config, clock);
+        }
+        let mut manifest = manifest;
+        manifest.categories = wanted;
         remove_orphans(dir, &manifest)?;
         let committed = journal.committed();
         let mut position = manifest
@@ -318,6 +332,17 @@ impl Drop for History {
     fn drop(&mut self) {
         self.shut_down();
     }
+}
+
+fn category_names(categories: &[EventCategory]) -> Vec<String> {
+    let mut names: Vec<String> = categories
+        .iter()
+        .filter(|category| **category != EventCategory::Insight)
+        .map(|category| category.as_str().to_owned())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 fn load_index(dir: &Path) -> std::result::Result<(Manifest, Vec<Arc<IndexSegment>>), String> {
