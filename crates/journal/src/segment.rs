@@ -13,7 +13,7 @@ use crate::{Error, Result};
 /// One segment file, open for reading.
 #[derive(Debug)]
 pub(crate) struct SegmentFile {
-    /// Position in the sequence of segments (part of every [`Location`]).
+    /// Position in the sequence of segments (part of every [`crate::Location`]).
     pub ordinal: u32,
     /// Sequence number of its first frame.
     pub first_seq: u64,

@@ -1,0 +1,11 @@
+//! End-to-end tests of the `opentrail` binary.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
+
+mod aws_cli;
+mod commands;
+mod support;
