@@ -151,7 +151,30 @@ impl<R: BufRead> CappedGzReader<R> {
     ///
     /// [`ErrorKind::TooLarge`] once the output passes the cap, [`ErrorKind::Gzip`] for a
     /// corrupt or truncated gzip stream, [`ErrorKind::Io`] when the underlying reader fails.
-    pub fn read_to_vec(mut self, size_hint: u64) -> Result<Vec<u8>> {
+    pub fn read_to_vec(self, size_hint: u64) -> Result<Vec<u8>> {
+        let mut buffer = Vec::new();
+        self.read_into_keeping(&mut buffer, size_hint, 0)?;
+        Ok(buffer)
+    }
+
+    /// As [`CappedGzReader::read_to_vec`], into `buffer` (cleared first), so a caller
+    /// reading many files reuses one allocation instead of faulting in fresh pages per file.
+    ///
+    /// # Errors
+    ///
+    /// As [`CappedGzReader::read_to_vec`].
+    pub fn read_into(self, buffer: &mut Vec<u8>, size_hint: u64) -> Result<()> {
+        self.read_into_keeping(buffer, size_hint, KEPT_CAPACITY_BYTES)
+    }
+
+    /// Reads into `buffer`, then releases capacity beyond what the output needs, except
+    /// up to `kept_bytes` for reuse.
+    fn read_into_keeping(
+        mut self,
+        buffer: &mut Vec<u8>,
+        size_hint: u64,
+        kept_bytes: usize,
+    ) -> Result<()> {
         let limit = usize::try_from(self.cap_bytes.saturating_add(1)).unwrap_or(usize::MAX);
         let first_size = match usize::try_from(size_hint) {
             Ok(0) => MIN_GROWTH_BYTES,
@@ -159,7 +182,8 @@ impl<R: BufRead> CappedGzReader<R> {
             Err(_) => usize::MAX,
         }
         .min(limit);
-        let mut buffer = vec![0_u8; first_size];
+        buffer.clear();
+        buffer.resize(first_size, 0);
         let mut filled = 0;
         loop {
             if filled == buffer.len() {
@@ -187,11 +211,16 @@ impl<R: BufRead> CappedGzReader<R> {
         }
         buffer.truncate(filled);
         // A hint far above the real size (a forged `ISIZE`) left untouched capacity behind;
-        // growth by doubling never leaves more than `filled`.
-        if buffer.capacity() > filled.saturating_mul(2).max(MIN_GROWTH_BYTES) {
-            buffer.shrink_to_fit();
+        // growth by doubling never leaves more than `filled`. Up to `kept_bytes` stays, for
+        // the caller's next file.
+        let threshold = filled
+            .saturating_mul(2)
+            .max(MIN_GROWTH_BYTES)
+            .max(kept_bytes);
+        if buffer.capacity() > threshold {
+            buffer.shrink_to(filled.max(kept_bytes));
         }
-        Ok(buffer)
+        Ok(())
     }
 
     fn source_failed(&self) -> bool {
@@ -326,6 +355,9 @@ pub struct Decoded {
     pub stored_bytes: u64,
 }
 
+/// Capacity a reused output buffer may keep between files.
+const KEPT_CAPACITY_BYTES: usize = 16 * 1024 * 1024;
+
 /// Reads `reader` to its end as `encoding`, with at most `cap_bytes` of output.
 ///
 /// # Errors
@@ -367,18 +399,34 @@ pub fn decode_slice_capped(stored: &[u8], cap_bytes: u64) -> Result<Decoded> {
 /// [`ErrorKind::Io`] when the file cannot be opened or read, and the errors of
 /// [`CappedGzReader::read_to_vec`]; all carry `path`.
 pub fn read_file_capped(path: &Path, cap_bytes: u64) -> Result<Decoded> {
-    let mut file = File::open(path).map_err(|error| Error::io("cannot open file", path, error))?;
-    let (encoding, stored_bytes, size_hint) =
-        inspect_file(&mut file).map_err(|error| Error::io("cannot read file", path, error))?;
-    let buffered = BufReader::with_capacity(INPUT_BUFFER_BYTES, file);
-    let bytes = CappedGzReader::new(buffered, encoding, cap_bytes)
-        .read_to_vec(size_hint)
-        .map_err(|error| error.with_path(path))?;
+    let mut bytes = Vec::new();
+    let (encoding, stored_bytes) = read_file_capped_into(path, cap_bytes, &mut bytes)?;
     Ok(Decoded {
         bytes,
         encoding,
         stored_bytes,
     })
+}
+
+/// As [`read_file_capped`], into `buffer` (cleared first); returns the encoding and the
+/// stored size.
+///
+/// # Errors
+///
+/// As [`read_file_capped`].
+pub fn read_file_capped_into(
+    path: &Path,
+    cap_bytes: u64,
+    buffer: &mut Vec<u8>,
+) -> Result<(Encoding, u64)> {
+    let mut file = File::open(path).map_err(|error| Error::io("cannot open file", path, error))?;
+    let (encoding, stored_bytes, size_hint) =
+        inspect_file(&mut file).map_err(|error| Error::io("cannot read file", path, error))?;
+    let buffered = BufReader::with_capacity(INPUT_BUFFER_BYTES, file);
+    CappedGzReader::new(buffered, encoding, cap_bytes)
+        .read_into(buffer, size_hint)
+        .map_err(|error| error.with_path(path))?;
+    Ok((encoding, stored_bytes))
 }
 
 /// Sniffs the encoding and finds a size hint, leaving `file` at its start.

@@ -37,7 +37,9 @@ pub fn run(args: ImportArgs) -> anyhow::Result<Outcome> {
         summary
     });
     opened.wait_searchable()?;
-    let searchable = opened.history.status().indexed_next_seq.saturating_sub(1);
+    let status = opened.history.status();
+    let searchable = status.indexed_next_seq.saturating_sub(1);
+    tracing::info!(parsed = status.parsed_entries, "history indexed the import");
     opened.close();
     let elapsed = started.elapsed();
     let mut out = std::io::stdout().lock();

@@ -82,14 +82,25 @@ impl EventCategory {
     /// `ActivityLog` → `ActivityAuditLog`; `managementEvent: false` → `Data`; otherwise
     /// `Management`.
     pub fn of_record(record: &Record) -> EventCategory {
-        if let Some(category) = record
-            .event_category
-            .as_deref()
-            .and_then(EventCategory::from_wire)
-        {
+        EventCategory::derive(
+            record.event_category.as_deref(),
+            record.event_type.as_deref(),
+            record.insight_details.is_some(),
+            record.management_event,
+        )
+    }
+
+    /// Decides a category from the members that tell it (see [`EventCategory::of_record`]).
+    pub fn derive(
+        event_category: Option<&str>,
+        event_type: Option<&str>,
+        has_insight_details: bool,
+        management_event: Option<bool>,
+    ) -> EventCategory {
+        if let Some(category) = event_category.and_then(EventCategory::from_wire) {
             return category;
         }
-        match record.event_type.as_deref() {
+        match event_type {
             Some("AwsCloudTrailInsight") => return EventCategory::Insight,
             Some("AwsVpceEvent" | "AwsVpceEvents") => return EventCategory::NetworkActivity,
             Some("ActivityLog") => return EventCategory::ActivityAuditLog,
@@ -97,9 +108,9 @@ impl EventCategory {
             Some("AwsAuditManagerEvidence") => return EventCategory::Evidence,
             _ => {}
         }
-        if record.insight_details.is_some() {
+        if has_insight_details {
             EventCategory::Insight
-        } else if record.management_event == Some(false) {
+        } else if management_event == Some(false) {
             EventCategory::Data
         } else {
             EventCategory::Management

@@ -30,7 +30,7 @@ mod record;
 mod validate;
 
 pub use category::EventCategory;
-pub use lookup::LookupResource;
+pub use lookup::{IndexView, LookupKeys, LookupResource, derive_resources, derive_username};
 pub use minify::{minify_json, minify_json_into};
 pub use object::{Extra, MemberValue, RawJson};
 pub use record::{

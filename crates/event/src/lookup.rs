@@ -11,7 +11,9 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::Record;
+use opentrail_types::Timestamp;
+
+use crate::{Event, EventCategory, Record};
 
 /// One element of a `LookupEvents` result's `Resources`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -169,113 +171,354 @@ impl Record {
 
     /// The access key history indexes: `userIdentity.accessKeyId` unless empty.
     pub fn lookup_access_key_id(&self) -> Option<&str> {
-        let key = self.user_identity.as_ref()?.access_key_id.as_deref()?;
-        (!key.is_empty()).then_some(key)
+        non_empty(self.user_identity.as_ref()?.access_key_id.as_deref())
     }
 
     /// `readOnly` as `LookupEvents` renders it: `"true"` / `"false"`.
     pub fn lookup_read_only(&self) -> Option<&'static str> {
-        self.read_only
-            .map(|read_only| if read_only { "true" } else { "false" })
+        read_only_text(self.read_only)
     }
 
-    /// The `Username` of a `LookupEvents` result.
-    ///
-    /// `Root` → `root`; `IAMUser`, `SAMLUser`, `WebIdentityUser` → `userName`;
-    /// `AssumedRole`, `FederatedUser` → the session name (the part of `arn` after its last
-    /// `/`); `IdentityCenterUser` → `onBehalfOf.userId`; any other type → `userName` when
-    /// present.
+    /// The `Username` of a `LookupEvents` result; see [`derive_username`].
     pub fn lookup_username(&self) -> Option<&str> {
         let identity = self.user_identity.as_ref()?;
-        let user_name = identity
-            .user_name
-            .as_deref()
-            .filter(|name| !name.is_empty());
-        match identity.identity_type.as_deref() {
-            Some("Root") => Some("root"),
-            Some("AssumedRole" | "FederatedUser") => identity
-                .arn
-                .as_deref()
-                .and_then(|arn| arn.rsplit_once('/'))
-                .map(|(_, session)| session)
-                .filter(|session| !session.is_empty())
-                .or(user_name),
-            Some("IdentityCenterUser") => identity
+        derive_username(
+            identity.identity_type.as_deref(),
+            identity.arn.as_deref(),
+            identity.user_name.as_deref(),
+            identity
                 .on_behalf_of
-                .as_ref()?
-                .user_id
-                .as_deref()
-                .or(user_name),
-            _ => user_name,
+                .as_ref()
+                .and_then(|on_behalf| on_behalf.user_id.as_deref()),
+        )
+    }
+
+    /// The `Resources` of a `LookupEvents` result; see [`derive_resources`].
+    pub fn lookup_resources(&self) -> Vec<LookupResource> {
+        let declared = self
+            .resources
+            .iter()
+            .flatten()
+            .map(|resource| (resource.resource_type.as_deref(), resource.arn.as_deref()));
+        derive_resources(
+            declared,
+            self.event_source.as_deref(),
+            self.request_parameters.as_deref(),
+        )
+    }
+}
+
+fn non_empty(value: Option<&str>) -> Option<&str> {
+    value.filter(|value| !value.is_empty())
+}
+
+fn read_only_text(read_only: Option<bool>) -> Option<&'static str> {
+    read_only.map(|read_only| if read_only { "true" } else { "false" })
+}
+
+/// The `Username` of a `LookupEvents` result, from `userIdentity`'s `type`, `arn`,
+/// `userName` and `onBehalfOf.userId`.
+///
+/// `Root` → `root`; `IAMUser`, `SAMLUser`, `WebIdentityUser` → `userName`;
+/// `AssumedRole`, `FederatedUser` → the session name (the part of `arn` after its last
+/// `/`); `IdentityCenterUser` → `onBehalfOf.userId`; any other type → `userName` when
+/// present.
+pub fn derive_username<'a>(
+    identity_type: Option<&'a str>,
+    arn: Option<&'a str>,
+    user_name: Option<&'a str>,
+    on_behalf_of_user_id: Option<&'a str>,
+) -> Option<&'a str> {
+    let user_name = non_empty(user_name);
+    match identity_type {
+        Some("Root") => Some("root"),
+        Some("AssumedRole" | "FederatedUser") => arn
+            .and_then(|arn| arn.rsplit_once('/'))
+            .map(|(_, session)| session)
+            .filter(|session| !session.is_empty())
+            .or(user_name),
+        Some("IdentityCenterUser") => on_behalf_of_user_id.or(user_name),
+        _ => user_name,
+    }
+}
+
+/// The `Resources` of a `LookupEvents` result.
+///
+/// Each declared resource (`resources[]`'s `type` and `ARN`) gives (type, ARN); request
+/// parameters known to name a resource of the event's service give (type, name as
+/// written). Duplicates are removed; the order is that of the record.
+pub fn derive_resources<'a>(
+    declared: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>,
+    event_source: Option<&str>,
+    request_parameters: Option<&RawValue>,
+) -> Vec<LookupResource> {
+    let mut resources: Vec<LookupResource> = Vec::new();
+    let mut push = |resource: LookupResource| {
+        if !resource.resource_name.is_empty() && !resources.contains(&resource) {
+            resources.push(resource);
+        }
+    };
+    for (resource_type, arn) in declared {
+        if let Some(arn) = arn {
+            push(LookupResource {
+                resource_type: resource_type.map(str::to_owned),
+                resource_name: arn.to_owned(),
+            });
+        }
+    }
+    let (Some(source), Some(parameters)) = (event_source, request_parameters) else {
+        return resources;
+    };
+    let mut mapping = PARAMETER_RESOURCES
+        .iter()
+        .filter(|(from, _, _)| *from == source)
+        .peekable();
+    if mapping.peek().is_none() || parameters.get() == "null" {
+        return resources;
+    }
+    let Ok(ParameterMembers(members)) = serde_json::from_str(parameters.get()) else {
+        return resources;
+    };
+    for (_, member, resource_type) in mapping {
+        let Some(raw) = members.get(*member) else {
+            continue;
+        };
+        let names = match serde_json::from_str::<Names>(raw.get()) {
+            Ok(Names::One(name)) => vec![name],
+            Ok(Names::Many(names)) => names,
+            Err(_) => continue,
+        };
+        for name in names {
+            push(LookupResource {
+                resource_type: Some((*resource_type).to_owned()),
+                resource_name: name,
+            });
+        }
+    }
+    if source == "ec2.amazonaws.com"
+        && let Some(set) = members.get("instancesSet")
+    {
+        let items = serde_json::from_str::<InstancesSet>(set.get()).map(|set| set.items);
+        for item in items.unwrap_or_default() {
+            if let Some(instance_id) = item.instance_id {
+                push(LookupResource {
+                    resource_type: Some(String::from("AWS::EC2::Instance")),
+                    resource_name: instance_id,
+                });
+            }
+        }
+    }
+    resources
+}
+
+/// What event history indexes about one event, derived once by whoever parsed the record
+/// (a producer attaches it to the journal entry; the indexer derives it from an
+/// [`IndexView`] when no attachment is left).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LookupKeys {
+    /// `eventTime`.
+    pub event_time: Timestamp,
+    /// The category.
+    pub category: EventCategory,
+    /// `readOnly`.
+    pub read_only: Option<bool>,
+    /// As [`Record::lookup_event_name`].
+    pub event_name: Option<String>,
+    /// As [`Record::lookup_event_source`].
+    pub event_source: Option<String>,
+    /// As [`Record::lookup_username`].
+    pub username: Option<String>,
+    /// As [`Record::lookup_access_key_id`].
+    pub access_key_id: Option<String>,
+    /// As [`Record::lookup_resources`].
+    pub resources: Vec<LookupResource>,
+}
+
+impl Event {
+    /// The keys event history indexes this event by.
+    pub fn lookup_keys(&self) -> LookupKeys {
+        let record = self.record();
+        LookupKeys {
+            event_time: self.time(),
+            category: self.category(),
+            read_only: record.read_only,
+            event_name: record.lookup_event_name().map(str::to_owned),
+            event_source: record.lookup_event_source().map(str::to_owned),
+            username: record.lookup_username().map(str::to_owned),
+            access_key_id: record.lookup_access_key_id().map(str::to_owned),
+            resources: record.lookup_resources(),
+        }
+    }
+}
+
+/// The members of a record that event history indexes, parsed without copying what it
+/// does not need (history reads every journal entry; a full [`Record`] parse would
+/// allocate every string of it).
+#[derive(Debug, Deserialize)]
+pub struct IndexView<'a> {
+    /// `eventID`.
+    #[serde(rename = "eventID", borrow, default)]
+    pub event_id: Option<Cow<'a, str>>,
+    /// `eventTime`.
+    #[serde(rename = "eventTime", borrow, default)]
+    pub event_time: Option<Cow<'a, str>>,
+    #[serde(rename = "eventSource", borrow, default)]
+    event_source: Option<Cow<'a, str>>,
+    #[serde(rename = "eventName", borrow, default)]
+    event_name: Option<Cow<'a, str>>,
+    #[serde(rename = "readOnly", default)]
+    read_only: Option<bool>,
+    #[serde(rename = "eventType", borrow, default)]
+    event_type: Option<Cow<'a, str>>,
+    #[serde(rename = "eventCategory", borrow, default)]
+    event_category: Option<Cow<'a, str>>,
+    #[serde(rename = "managementEvent", default)]
+    management_event: Option<bool>,
+    #[serde(rename = "userIdentity", borrow, default)]
+    user_identity: Option<IdentityView<'a>>,
+    #[serde(borrow, default)]
+    resources: Option<Vec<ResourceView<'a>>>,
+    #[serde(rename = "requestParameters", borrow, default)]
+    request_parameters: Option<&'a RawValue>,
+    #[serde(rename = "insightDetails", borrow, default)]
+    insight_details: Option<InsightView<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct IdentityView<'a> {
+    #[serde(rename = "type", borrow, default)]
+    identity_type: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    arn: Option<Cow<'a, str>>,
+    #[serde(rename = "userName", borrow, default)]
+    user_name: Option<Cow<'a, str>>,
+    #[serde(rename = "accessKeyId", borrow, default)]
+    access_key_id: Option<Cow<'a, str>>,
+    #[serde(rename = "onBehalfOf", borrow, default)]
+    on_behalf_of: Option<OnBehalfOfView<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct OnBehalfOfView<'a> {
+    #[serde(rename = "userId", borrow, default)]
+    user_id: Option<Cow<'a, str>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ResourceView<'a> {
+    #[serde(rename = "ARN", borrow, default)]
+    arn: Option<Cow<'a, str>>,
+    #[serde(rename = "type", borrow, default)]
+    resource_type: Option<Cow<'a, str>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct InsightView<'a> {
+    #[serde(rename = "eventSource", borrow, default)]
+    event_source: Option<Cow<'a, str>>,
+    #[serde(rename = "eventName", borrow, default)]
+    event_name: Option<Cow<'a, str>>,
+}
+
+impl<'a> IndexView<'a> {
+    /// Parses the indexed members of a record's JSON.
+    ///
+    /// # Errors
+    ///
+    /// JSON errors, and indexed members of the wrong type.
+    pub fn parse(json: &'a [u8]) -> Result<IndexView<'a>, serde_json::Error> {
+        // One UTF-8 check for the whole text, so that serde_json skips one per string.
+        match std::str::from_utf8(json) {
+            Ok(text) => serde_json::from_str(text),
+            Err(_) => serde_json::from_slice(json),
         }
     }
 
-    /// The `Resources` of a `LookupEvents` result.
-    ///
-    /// Each element of `resources` gives (`type`, `ARN`); request parameters known to name a
-    /// resource of the event's service give (type, name as written). Duplicates are removed;
-    /// the order is that of the record.
+    /// As [`Record::lookup_event_name`].
+    pub fn lookup_event_name(&self) -> Option<&str> {
+        self.event_name
+            .as_deref()
+            .or_else(|| self.insight_details.as_ref()?.event_name.as_deref())
+    }
+
+    /// As [`Record::lookup_event_source`].
+    pub fn lookup_event_source(&self) -> Option<&str> {
+        self.event_source
+            .as_deref()
+            .or_else(|| self.insight_details.as_ref()?.event_source.as_deref())
+    }
+
+    /// As [`Record::lookup_access_key_id`].
+    pub fn lookup_access_key_id(&self) -> Option<&str> {
+        non_empty(self.user_identity.as_ref()?.access_key_id.as_deref())
+    }
+
+    /// `readOnly`.
+    pub fn read_only(&self) -> Option<bool> {
+        self.read_only
+    }
+
+    /// As [`Record::lookup_username`].
+    pub fn lookup_username(&self) -> Option<&str> {
+        let identity = self.user_identity.as_ref()?;
+        derive_username(
+            identity.identity_type.as_deref(),
+            identity.arn.as_deref(),
+            identity.user_name.as_deref(),
+            identity
+                .on_behalf_of
+                .as_ref()
+                .and_then(|on_behalf| on_behalf.user_id.as_deref()),
+        )
+    }
+
+    /// As [`Record::lookup_resources`].
     pub fn lookup_resources(&self) -> Vec<LookupResource> {
-        let mut resources: Vec<LookupResource> = Vec::new();
-        let mut push = |resource: LookupResource| {
-            if !resource.resource_name.is_empty() && !resources.contains(&resource) {
-                resources.push(resource);
-            }
-        };
-        for resource in self.resources.iter().flatten() {
-            if let Some(arn) = &resource.arn {
-                push(LookupResource {
-                    resource_type: resource.resource_type.clone(),
-                    resource_name: arn.clone(),
-                });
-            }
-        }
-        let (Some(source), Some(parameters)) = (
-            self.event_source.as_deref(),
-            self.request_parameters.as_deref(),
-        ) else {
-            return resources;
-        };
-        let mut mapping = PARAMETER_RESOURCES
+        let declared = self
+            .resources
             .iter()
-            .filter(|(from, _, _)| *from == source)
-            .peekable();
-        if mapping.peek().is_none() {
-            return resources;
-        }
-        let Ok(ParameterMembers(members)) = serde_json::from_str(parameters.get()) else {
-            return resources;
-        };
-        for (_, member, resource_type) in mapping {
-            let Some(raw) = members.get(*member) else {
-                continue;
-            };
-            let names = match serde_json::from_str::<Names>(raw.get()) {
-                Ok(Names::One(name)) => vec![name],
-                Ok(Names::Many(names)) => names,
-                Err(_) => continue,
-            };
-            for name in names {
-                push(LookupResource {
-                    resource_type: Some((*resource_type).to_owned()),
-                    resource_name: name,
-                });
-            }
-        }
-        if source == "ec2.amazonaws.com"
-            && let Some(set) = members.get("instancesSet")
-        {
-            let items = serde_json::from_str::<InstancesSet>(set.get()).map(|set| set.items);
-            for item in items.unwrap_or_default() {
-                if let Some(instance_id) = item.instance_id {
-                    push(LookupResource {
-                        resource_type: Some(String::from("AWS::EC2::Instance")),
-                        resource_name: instance_id,
-                    });
-                }
-            }
-        }
-        resources
+            .flatten()
+            .map(|resource| (resource.resource_type.as_deref(), resource.arn.as_deref()));
+        derive_resources(
+            declared,
+            self.event_source.as_deref(),
+            self.request_parameters,
+        )
+    }
+
+    /// The keys event history indexes this record by.
+    ///
+    /// # Errors
+    ///
+    /// A description when `eventTime` is missing or does not parse.
+    pub fn lookup_keys(&self) -> Result<LookupKeys, String> {
+        let event_time = self
+            .event_time
+            .as_deref()
+            .ok_or_else(|| String::from("record has no eventTime"))
+            .and_then(|text| {
+                Timestamp::parse_event_time(text).map_err(|error| error.to_string())
+            })?;
+        Ok(LookupKeys {
+            event_time,
+            category: self.category(),
+            read_only: self.read_only,
+            event_name: self.lookup_event_name().map(str::to_owned),
+            event_source: self.lookup_event_source().map(str::to_owned),
+            username: self.lookup_username().map(str::to_owned),
+            access_key_id: self.lookup_access_key_id().map(str::to_owned),
+            resources: self.lookup_resources(),
+        })
+    }
+
+    /// As [`crate::EventCategory::of_record`].
+    pub fn category(&self) -> EventCategory {
+        EventCategory::derive(
+            self.event_category.as_deref(),
+            self.event_type.as_deref(),
+            self.insight_details.is_some(),
+            self.management_event,
+        )
     }
 }
 

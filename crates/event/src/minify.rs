@@ -8,29 +8,42 @@
 /// the indentation of the file they were imported from.
 pub fn minify_json_into(json: &[u8], out: &mut Vec<u8>) {
     out.reserve(json.len());
-    let mut in_string = false;
-    let mut escaped = false;
-    for &byte in json {
-        if in_string {
-            out.push(byte);
-            if escaped {
-                escaped = false;
-            } else if byte == b'\\' {
-                escaped = true;
-            } else if byte == b'"' {
-                in_string = false;
+    let mut index = 0;
+    while index < json.len() {
+        let byte = json[index];
+        match byte {
+            b' ' | b'\t' | b'\n' | b'\r' => index += 1,
+            b'"' => {
+                // Copy the whole string at once: jump to its closing quote, stepping over
+                // escapes. Most of a record's bytes are inside strings.
+                let end = string_end(json, index + 1);
+                out.extend_from_slice(&json[index..end]);
+                index = end;
             }
-        } else {
-            match byte {
-                b' ' | b'\t' | b'\n' | b'\r' => {}
-                b'"' => {
-                    in_string = true;
-                    out.push(byte);
-                }
-                _ => out.push(byte),
+            _ => {
+                out.push(byte);
+                index += 1;
             }
         }
     }
+}
+
+/// Returns the index just after the quote that closes the string whose contents start at
+/// `start` (or the end of `json` when it is unterminated).
+fn string_end(json: &[u8], start: usize) -> usize {
+    let mut position = start;
+    while let Some(found) = memchr::memchr2(b'"', b'\\', &json[position..]) {
+        let at = position + found;
+        if json[at] == b'"' {
+            return at + 1;
+        }
+        // A backslash escapes the next byte (for `\uXXXX` the rest is plain hex digits).
+        position = at + 2;
+        if position >= json.len() {
+            return json.len();
+        }
+    }
+    json.len()
 }
 
 /// Returns `json` without insignificant whitespace. See [`minify_json_into`].

@@ -176,7 +176,9 @@ macro_rules! json_object {
                                         } else {
                                             match map.next_value::<$crate::object::Nullable<$ty>>()? {
                                                 $crate::object::Nullable::Value(member) => {
-                                                    value.extra.remove($json);
+                                                    if !value.extra.is_empty() {
+                                                        value.extra.remove($json);
+                                                    }
                                                     value.$field = Some(member);
                                                 }
                                                 $crate::object::Nullable::Null => {

@@ -1,6 +1,8 @@
 //! Every record in `testdata/` parses, passes validation and round-trips losslessly.
 
-use opentrail_event::{Event, EventCategory, Record, RecordLimits, minify_json, record_to_json};
+use opentrail_event::{
+    Event, EventCategory, IndexView, Record, RecordLimits, minify_json, record_to_json,
+};
 use opentrail_testkit::testdata::all_fixture_records;
 
 #[test]
@@ -105,6 +107,75 @@ fn known_members_are_not_left_in_extra_on_real_records() {
         assert!(
             unknown.is_empty(),
             "{}: unmodelled members {unknown:?}",
+            fixture.origin
+        );
+    }
+}
+
+#[test]
+fn the_index_view_derives_what_the_full_record_derives() {
+    for fixture in all_fixture_records() {
+        let record: Record = serde_json::from_str(&fixture.json).unwrap();
+        let view = IndexView::parse(fixture.json.as_bytes()).unwrap();
+        let origin = &fixture.origin;
+        assert_eq!(
+            view.lookup_event_name(),
+            record.lookup_event_name(),
+            "{origin}"
+        );
+        assert_eq!(
+            view.lookup_event_source(),
+            record.lookup_event_source(),
+            "{origin}"
+        );
+        assert_eq!(view.lookup_username(), record.lookup_username(), "{origin}");
+        assert_eq!(
+            view.lookup_access_key_id(),
+            record.lookup_access_key_id(),
+            "{origin}"
+        );
+        assert_eq!(
+            view.lookup_resources(),
+            record.lookup_resources(),
+            "{origin}"
+        );
+        assert_eq!(
+            view.category(),
+            EventCategory::of_record(&record),
+            "{origin}"
+        );
+        assert_eq!(view.read_only(), record.read_only, "{origin}");
+        assert_eq!(
+            view.event_id.as_deref(),
+            record.event_id.as_deref(),
+            "{origin}"
+        );
+        assert_eq!(
+            view.event_time.as_deref(),
+            record.event_time.as_deref(),
+            "{origin}"
+        );
+        let event = Event::parse(
+            &minify_json(fixture.json.as_bytes()),
+            &RecordLimits::STANDARD,
+        )
+        .unwrap();
+        assert_eq!(view.lookup_keys().unwrap(), event.lookup_keys(), "{origin}");
+    }
+}
+
+#[test]
+fn minifying_real_records_equals_compact_serialization() {
+    for fixture in all_fixture_records() {
+        let value: serde_json::Value = serde_json::from_str(&fixture.json).unwrap();
+        let minified: serde_json::Value =
+            serde_json::from_slice(&minify_json(fixture.json.as_bytes())).unwrap();
+        assert_eq!(minified, value, "{}", fixture.origin);
+        let pretty = serde_json::to_vec_pretty(&value).unwrap();
+        assert_eq!(
+            minify_json(&pretty),
+            serde_json::to_vec(&value).unwrap(),
+            "{}",
             fixture.origin
         );
     }

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use opentrail_archive::discover::{ArchiveFile, discover};
-use opentrail_archive::gzip::{DEFAULT_MAX_DECOMPRESSED_BYTES, read_file_capped};
+use opentrail_archive::gzip::{DEFAULT_MAX_DECOMPRESSED_BYTES, read_file_capped_into};
 use opentrail_archive::layout::KeyClass;
 use opentrail_archive::records::{FileContent, RecordPosition, split};
 use opentrail_event::{Event, EventCategory, RecordLimits, minify_json_into};
@@ -156,16 +156,28 @@ struct Shared<'a> {
 const STAMPED_ID_NAMESPACE: uuid::Uuid =
     uuid::Uuid::from_u128(0x6f70_656e_7472_6169_6c2d_6576_656e_7469);
 
+/// One worker's reusable buffers and appends in flight.
+struct Worker {
+    batch: Vec<AppendEntry>,
+    insights: Vec<bool>,
+    scratch: Vec<u8>,
+    file_bytes: Vec<u8>,
+    in_flight: InFlight,
+}
+
 /// Appends handed to the journal and not yet confirmed, with the categories of their
 /// events (to count Insights once appended).
 type InFlight = VecDeque<(PendingAppend, Vec<bool>)>;
 
 impl Shared<'_> {
     fn run_worker(&self) {
-        let mut in_flight: InFlight = VecDeque::new();
-        let mut batch: Vec<AppendEntry> = Vec::with_capacity(self.options.batch_events);
-        let mut insights: Vec<bool> = Vec::with_capacity(self.options.batch_events);
-        let mut scratch = Vec::new();
+        let mut worker = Worker {
+            batch: Vec::with_capacity(self.options.batch_events),
+            insights: Vec::with_capacity(self.options.batch_events),
+            scratch: Vec::new(),
+            file_bytes: Vec::new(),
+            in_flight: VecDeque::new(),
+        };
         loop {
             if self.journal_failed() {
                 return;
@@ -174,42 +186,49 @@ impl Shared<'_> {
             let Some(file) = self.files.get(index) else {
                 break;
             };
-            self.import_file(
-                file,
-                &mut batch,
-                &mut insights,
-                &mut scratch,
-                &mut in_flight,
-            );
+            self.import_file(file, &mut worker);
             self.counters.add(Counter::FilesDone, 1);
         }
-        self.send(&mut batch, &mut insights, &mut in_flight);
+        self.send(&mut worker);
+        let mut in_flight = worker.in_flight;
         while let Some(pending) = in_flight.pop_front() {
             self.confirm(pending);
         }
     }
 
-    fn import_file(
-        &self,
-        file: &ArchiveFile,
-        batch: &mut Vec<AppendEntry>,
-        insights: &mut Vec<bool>,
-        scratch: &mut Vec<u8>,
-        in_flight: &mut InFlight,
-    ) {
+    fn import_file(&self, file: &ArchiveFile, worker: &mut Worker) {
         if file.class == KeyClass::Digest {
             self.counters.add(Counter::DigestFiles, 1);
             return;
         }
-        let decoded = match read_file_capped(&file.path, self.options.max_file_bytes) {
-            Ok(decoded) => decoded,
+        let mut file_bytes = std::mem::take(&mut worker.file_bytes);
+        let read = read_file_capped_into(&file.path, self.options.max_file_bytes, &mut file_bytes);
+        self.import_bytes(file, &file_bytes, read.map(|(_, stored)| stored), worker);
+        worker.file_bytes = file_bytes;
+    }
+
+    fn import_bytes(
+        &self,
+        file: &ArchiveFile,
+        bytes: &[u8],
+        read: opentrail_archive::Result<u64>,
+        worker: &mut Worker,
+    ) {
+        let stored_bytes = match read {
+            Ok(stored_bytes) => stored_bytes,
             Err(error) => return self.fail(&file.path, error.message().to_owned()),
         };
+        self.counters.add(Counter::BytesStored, stored_bytes);
         self.counters
-            .add(Counter::BytesStored, decoded.stored_bytes);
-        self.counters
-            .add(Counter::BytesDecompressed, decoded.bytes.len() as u64);
-        let content = match split(&decoded.bytes) {
+            .add(Counter::BytesDecompressed, bytes.len() as u64);
+        let Worker {
+            batch,
+            insights,
+            scratch,
+            in_flight,
+            ..
+        } = worker;
+        let content = match split(bytes) {
             Ok(content) => content,
             Err(error) => return self.fail(&file.path, error.message().to_owned()),
         };
@@ -267,15 +286,25 @@ impl Shared<'_> {
                 continue;
             }
             insights.push(event.category() == EventCategory::Insight);
-            batch.push(AppendEntry::new(event_id.to_owned(), payload));
+            // The history would parse the record again to index it; hand it the keys.
+            let keys: opentrail_journal::Attachment = std::sync::Arc::new(event.lookup_keys());
+            batch.push(AppendEntry::new(event_id.to_owned(), payload).with_attachment(keys));
             if batch.len() >= self.options.batch_events {
-                self.send(batch, insights, in_flight);
+                self.send_parts(batch, insights, in_flight);
             }
         }
     }
 
     /// Hands the batch to the journal, keeping at most two appends in flight.
-    fn send(
+    fn send(&self, worker: &mut Worker) {
+        self.send_parts(
+            &mut worker.batch,
+            &mut worker.insights,
+            &mut worker.in_flight,
+        );
+    }
+
+    fn send_parts(
         &self,
         batch: &mut Vec<AppendEntry>,
         insights: &mut Vec<bool>,

@@ -94,7 +94,11 @@ impl IdTable {
             tracing::warn!(path = %path.display(), "event ID table header is damaged; rebuilding it");
             return Ok(None);
         }
-        let count = read_u64(header, 24);
+        // The header's count is the last checkpoint's; slots inserted after it survive a
+        // killed process in the mapped pages, so count what is really there.
+        let count = (0..capacity)
+            .filter(|index| read_u64(&map, HEADER_LEN + usize_from(*index) * SLOT_LEN) != 0)
+            .count() as u64;
         let covered = Position {
             next_seq: read_u64(header, 32),
             location: Location(read_u64(header, 40)),
@@ -155,7 +159,7 @@ impl IdTable {
         let mut found = Vec::new();
         let mask = self.capacity - 1;
         let mut index = hash & mask;
-        loop {
+        for _ in 0..self.capacity {
             let (slot_hash, slot_location) = self.slot(index);
             if slot_hash == 0 {
                 return found;
@@ -165,6 +169,7 @@ impl IdTable {
             }
             index = (index + 1) & mask;
         }
+        found
     }
 
     /// Records that the frame at `location` has an ID hashing to `hash`. Grows the table
@@ -178,27 +183,39 @@ impl IdTable {
         if (self.count + 1) * MAX_LOAD_DENOMINATOR > self.capacity * MAX_LOAD_NUMERATOR {
             self.grow(keep)?;
         }
-        self.insert_slot(hash, location.0);
+        if !self.insert_slot(hash, location.0) {
+            // No free slot at all (the count was wrong): make room and try again.
+            self.grow(keep)?;
+            if !self.insert_slot(hash, location.0) {
+                return Err(Error::Corrupt {
+                    path: self.path.clone(),
+                    offset: 0,
+                    reason: String::from("event ID table has no free slot after growing"),
+                });
+            }
+        }
         Ok(())
     }
 
-    fn insert_slot(&mut self, hash: u64, location: u64) {
+    /// Stores (`hash`, `location`); false when every slot is taken.
+    fn insert_slot(&mut self, hash: u64, location: u64) -> bool {
         let mask = self.capacity - 1;
         let mut index = hash & mask;
-        loop {
+        for _ in 0..self.capacity {
             let (slot_hash, slot_location) = self.slot(index);
             if slot_hash == 0 {
                 let start = HEADER_LEN + usize_from(index) * SLOT_LEN;
                 self.map[start..start + 8].copy_from_slice(&hash.to_le_bytes());
                 self.map[start + 8..start + 16].copy_from_slice(&location.to_le_bytes());
                 self.count += 1;
-                return;
+                return true;
             }
             if slot_hash == hash && slot_location == location {
-                return;
+                return true;
             }
             index = (index + 1) & mask;
         }
+        false
     }
 
     fn grow(&mut self, keep: &dyn Fn(Location) -> bool) -> Result<()> {
@@ -215,7 +232,8 @@ impl IdTable {
         for index in 0..self.capacity {
             let (hash, location) = self.slot(index);
             if hash != 0 && keep(Location(location)) {
-                grown.insert_slot(hash, location);
+                // The grown table is sized for at most 35 % load: there is always a slot.
+                let _ = grown.insert_slot(hash, location);
             }
         }
         // The grown table covers exactly what this one covered.
@@ -360,6 +378,60 @@ mod tests {
         fs::write(&path, bytes).unwrap();
         let (_, covered) = IdTable::open(&path, 16).unwrap();
         assert_eq!(covered, None);
+    }
+
+    /// Regression: after a kill, slots inserted since the last checkpoint are in the file
+    /// but not in the header's count; trusting that count let the table fill up completely
+    /// and the next insert probe forever (found by the SIGKILL crash test).
+    #[test]
+    fn slots_inserted_after_the_last_checkpoint_are_counted_on_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ids.tbl");
+        let (mut table, _) = IdTable::open(&path, 1024).unwrap();
+        table
+            .checkpoint(Position {
+                next_seq: 1,
+                location: Location(16),
+            })
+            .unwrap();
+        for number in 0..600u64 {
+            table
+                .insert(
+                    id_hash(&format!("before-{number}")),
+                    Location(number + 1),
+                    &keep_all,
+                )
+                .unwrap();
+        }
+        drop(table);
+        let (mut table, covered) = IdTable::open(&path, 1024).unwrap();
+        assert_eq!(
+            covered,
+            Some(Position {
+                next_seq: 1,
+                location: Location(16)
+            })
+        );
+        assert_eq!(table.len(), 600);
+        for number in 0..2_000u64 {
+            table
+                .insert(
+                    id_hash(&format!("after-{number}")),
+                    Location(10_000 + number),
+                    &keep_all,
+                )
+                .unwrap();
+        }
+        assert!(
+            table
+                .candidates(id_hash("after-1999"))
+                .contains(&Location(11_999))
+        );
+        assert!(
+            table
+                .candidates(id_hash("before-599"))
+                .contains(&Location(600))
+        );
     }
 
     #[test]

@@ -15,6 +15,11 @@
 //! - **Consumers** read with a [`JournalReader`] from a [`Position`] they keep themselves
 //!   or save with [`Journal::save_consumer_position`]; [`Journal::wait_for_commit`] and
 //!   [`Journal::subscribe`] wake them when new frames are durable.
+//! - **Attachments.** A producer that already parsed a record may attach what it derived
+//!   ([`AppendEntry::with_attachment`]); consumers of recent frames get it back with
+//!   [`Journal::attachments`] instead of parsing again. Attachments live in memory only,
+//!   for the last [`JournalConfig::attachment_capacity`] frames: they are a shortcut, never
+//!   the data.
 //!
 //! ```
 //! use opentrail_journal::{AppendEntry, AppendOutcome, Journal, JournalConfig};
@@ -45,6 +50,9 @@ mod reader;
 mod segment;
 mod writer;
 
+use std::any::Any;
+use std::collections::VecDeque;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
 use std::thread::JoinHandle;
@@ -113,13 +121,29 @@ impl<'de> serde::Deserialize<'de> for Location {
     }
 }
 
+/// Something a producer derived from an entry, handed to consumers in memory.
+pub type Attachment = Arc<dyn Any + Send + Sync>;
+
 /// One entry to append.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct AppendEntry {
     /// The event ID (deduplication key). 1 to 1,024 bytes.
     pub event_id: String,
     /// The payload, normally the record's compact JSON. At most 4 MiB.
     pub payload: Vec<u8>,
+    /// Kept in memory for consumers of this frame; never written.
+    pub attachment: Option<Attachment>,
+}
+
+impl std::fmt::Debug for AppendEntry {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("AppendEntry")
+            .field("event_id", &self.event_id)
+            .field("payload_bytes", &self.payload.len())
+            .field("attachment", &self.attachment.is_some())
+            .finish()
+    }
 }
 
 impl AppendEntry {
@@ -128,7 +152,57 @@ impl AppendEntry {
         AppendEntry {
             event_id: event_id.into(),
             payload,
+            attachment: None,
         }
+    }
+
+    /// Attaches `attachment` (see the crate docs).
+    pub fn with_attachment(mut self, attachment: Attachment) -> AppendEntry {
+        self.attachment = Some(attachment);
+        self
+    }
+}
+
+/// Attachments of the most recent frames, by sequence number.
+#[derive(Debug)]
+pub(crate) struct AttachmentRing {
+    /// Sequence number of the first slot.
+    start_seq: u64,
+    slots: VecDeque<Option<Attachment>>,
+    capacity: usize,
+}
+
+impl AttachmentRing {
+    fn new(next_seq: u64, capacity: usize) -> AttachmentRing {
+        AttachmentRing {
+            start_seq: next_seq,
+            slots: VecDeque::new(),
+            capacity,
+        }
+    }
+
+    /// Records the attachments of frames `first_seq..`, in order.
+    pub fn push(&mut self, first_seq: u64, attachments: impl Iterator<Item = Option<Attachment>>) {
+        if self.start_seq + self.slots.len() as u64 != first_seq {
+            // Frames were committed without passing here (never expected): start afresh.
+            self.slots.clear();
+            self.start_seq = first_seq;
+        }
+        for attachment in attachments {
+            self.slots.push_back(attachment);
+        }
+        while self.slots.len() > self.capacity {
+            self.slots.pop_front();
+            self.start_seq += 1;
+        }
+    }
+
+    fn get(&self, seqs: Range<u64>) -> Vec<Option<Attachment>> {
+        seqs.map(|seq| {
+            let index = seq.checked_sub(self.start_seq)?;
+            self.slots.get(usize::try_from(index).ok()?)?.clone()
+        })
+        .collect()
     }
 }
 
@@ -162,6 +236,8 @@ pub struct JournalConfig {
     pub id_table_initial_slots: u64,
     /// How often the event ID table is made durable. Default 30 s.
     pub id_checkpoint_interval: Duration,
+    /// Most recent frames whose attachments are kept in memory. Default 262,144.
+    pub attachment_capacity: usize,
 }
 
 impl Default for JournalConfig {
@@ -172,6 +248,7 @@ impl Default for JournalConfig {
             queue_depth: 1024,
             id_table_initial_slots: 1 << 20,
             id_checkpoint_interval: Duration::from_secs(30),
+            attachment_capacity: 262_144,
         }
     }
 }
@@ -204,6 +281,7 @@ pub(crate) struct Shared {
     pub committed_changed: Condvar,
     pub committed_watch: watch::Sender<Committed>,
     pub failure: Mutex<Option<String>>,
+    pub attachments: Mutex<AttachmentRing>,
 }
 
 impl Shared {
@@ -307,6 +385,10 @@ impl Journal {
             committed_changed: Condvar::new(),
             committed_watch,
             failure: Mutex::new(None),
+            attachments: Mutex::new(AttachmentRing::new(
+                recovered.next_seq,
+                config.attachment_capacity,
+            )),
         });
         let writer = Writer::open(
             Arc::clone(&shared),
@@ -431,6 +513,16 @@ impl Journal {
                 .0;
         }
         *committed
+    }
+
+    /// The attachments of frames `seqs` (one element per sequence number; `None` where
+    /// there was none or it is no longer kept).
+    pub fn attachments(&self, seqs: Range<u64>) -> Vec<Option<Attachment>> {
+        self.shared
+            .attachments
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(seqs)
     }
 
     /// A receiver that sees every change of [`Journal::committed`].

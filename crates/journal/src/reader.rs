@@ -131,6 +131,26 @@ impl JournalReader {
     /// sequence (it is never skipped).
     pub fn read_batch(&mut self, max_entries: usize, max_bytes: usize) -> Result<Batch> {
         let mut batch = Batch::default();
+        self.read_batch_into(&mut batch, max_entries, max_bytes)?;
+        Ok(batch)
+    }
+
+    /// As [`JournalReader::read_batch`], reusing `batch`'s memory (its previous entries are
+    /// dropped). Readers that poll keep one batch, so each read does not fault in fresh
+    /// pages.
+    ///
+    /// # Errors
+    ///
+    /// As [`JournalReader::read_batch`].
+    pub fn read_batch_into(
+        &mut self,
+        batch: &mut Batch,
+        max_entries: usize,
+        max_bytes: usize,
+    ) -> Result<()> {
+        batch.data.clear();
+        batch.frames.clear();
+        batch.end = None;
         let max_bytes = max_bytes.max(1);
         while batch.frames.len() < max_entries && batch.data.len() < max_bytes {
             let committed = self.shared.committed();
@@ -184,7 +204,7 @@ impl JournalReader {
                 self.position.location = Location::new(ordinal + 1, SEGMENT_HEADER_LEN);
                 continue;
             }
-            let consumed = self.decode_into(&mut batch, start, max_entries, &segment)?;
+            let consumed = self.decode_into(batch, start, max_entries, &segment)?;
             if consumed == 0 {
                 // The next frame is larger than what was read: read exactly that frame.
                 let needed = match decode_frame(&batch.data[start..]) {
@@ -204,7 +224,7 @@ impl JournalReader {
                     .map_err(|_| {
                         corrupt(&segment, offset, "frame runs past the end of the segment")
                     })?;
-                let consumed = self.decode_into(&mut batch, start, max_entries, &segment)?;
+                let consumed = self.decode_into(batch, start, max_entries, &segment)?;
                 if consumed == 0 {
                     return Err(corrupt(&segment, offset, "frame does not decode"));
                 }
@@ -216,7 +236,7 @@ impl JournalReader {
         if !batch.frames.is_empty() {
             batch.end = Some(self.position);
         }
-        Ok(batch)
+        Ok(())
     }
 
     /// Decodes whole frames from `batch.data[start..]`; returns the bytes they took.

@@ -1,6 +1,5 @@
 //! The writer thread: group commit, deduplication, segment rolling.
 
-use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::PathBuf;
@@ -48,6 +47,7 @@ pub(crate) struct Writer {
 struct Pending {
     location: Location,
     hash: u64,
+    attachment: Option<crate::Attachment>,
 }
 
 impl Writer {
@@ -151,7 +151,7 @@ impl Writer {
         let mut outcomes: Vec<Option<Result<Vec<AppendOutcome>>>> =
             Vec::with_capacity(requests.len());
         let mut pending: Vec<Pending> = Vec::new();
-        let mut in_group: HashMap<&str, u64> = HashMap::new();
+        let mut in_group: rustc_hash::FxHashMap<&str, u64> = rustc_hash::FxHashMap::default();
         for request in &requests {
             if let Err(error) = check_entries(&request.entries) {
                 outcomes.push(Some(Err(error)));
@@ -194,7 +194,11 @@ impl Writer {
                 );
                 self.next_seq += 1;
                 in_group.insert(entry.event_id.as_str(), seq);
-                pending.push(Pending { location, hash });
+                pending.push(Pending {
+                    location,
+                    hash,
+                    attachment: entry.attachment.clone(),
+                });
                 request_outcomes.push(AppendOutcome::Appended { seq, location });
             }
             outcomes.push(Some(Ok(request_outcomes)));
@@ -215,6 +219,12 @@ impl Writer {
                 return self.fail(requests, &error);
             }
         }
+        let first_seq = self.next_seq - pending.len() as u64;
+        self.shared
+            .attachments
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(first_seq, pending.into_iter().map(|entry| entry.attachment));
         self.shared.publish(Committed {
             next_seq: self.next_seq,
             end: Location::new(self.ordinal, self.len),

@@ -281,3 +281,35 @@ fn submitted_appends_complete_in_order() {
     assert!(matches!(second[0], AppendOutcome::Appended { seq: 3, .. }));
     assert_eq!(second[1], AppendOutcome::Duplicate { seq: 1 });
 }
+
+#[test]
+fn attachments_of_recent_frames_are_kept_in_memory_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = JournalConfig {
+        attachment_capacity: 3,
+        ..small_config()
+    };
+    let journal = Journal::open(dir.path(), config.clone(), clock()).unwrap();
+    let with = |id: &str, value: u32| entry(id).with_attachment(Arc::new(value));
+    journal
+        .append(vec![with("a", 1), entry("b"), with("a", 9), with("c", 3)])
+        .unwrap();
+    let read = |journal: &Journal, seqs| -> Vec<Option<u32>> {
+        journal
+            .attachments(seqs)
+            .into_iter()
+            .map(|attachment| attachment.and_then(|any| any.downcast_ref::<u32>().copied()))
+            .collect()
+    };
+    // The duplicate `a` took no sequence number, so seqs are a=1, b=2, c=3.
+    assert_eq!(read(&journal, 1..4), [Some(1), None, Some(3)]);
+    journal.append(vec![with("d", 4), with("e", 5)]).unwrap();
+    // Only the last three frames keep theirs.
+    assert_eq!(
+        read(&journal, 1..6),
+        [None, None, Some(3), Some(4), Some(5)]
+    );
+    journal.close();
+    let reopened = Journal::open(dir.path(), config, clock()).unwrap();
+    assert_eq!(read(&reopened, 1..6), [None, None, None, None, None]);
+}

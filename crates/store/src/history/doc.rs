@@ -1,8 +1,7 @@
 //! From a journal entry to the doc the index holds: time, flags and terms.
 
-use opentrail_event::{EventCategory, Record};
-use opentrail_journal::Entry;
-use opentrail_types::Timestamp;
+use opentrail_event::{EventCategory, IndexView, LookupKeys};
+use opentrail_journal::{Attachment, Entry};
 
 use crate::history::segment::{
     DocInput, READ_ONLY_ABSENT, READ_ONLY_FALSE, READ_ONLY_TRUE, pack_flags,
@@ -52,41 +51,50 @@ pub(crate) enum Derived {
     NotIndexed,
 }
 
-/// Builds the doc of `entry`, or says why it is not indexed.
+/// Builds the doc of `entry`, from the keys its producer attached when there are some, or
+/// else by parsing its payload.
 ///
 /// # Errors
 ///
 /// A description when the payload is not a record with a parsable `eventTime` (the
 /// journal only holds checked records, so this means a bug or damage).
-pub(crate) fn derive_doc(entry: &Entry<'_>, indexed: &[EventCategory]) -> Result<Derived, String> {
-    let record: Record =
-        serde_json::from_slice(entry.payload).map_err(|error| error.to_string())?;
-    let category = EventCategory::of_record(&record);
-    if category != EventCategory::Insight && !indexed.contains(&category) {
+pub(crate) fn derive_doc(
+    entry: &Entry<'_>,
+    attachment: Option<&Attachment>,
+    indexed: &[EventCategory],
+    parsed_count: &mut u64,
+) -> Result<Derived, String> {
+    let attached = attachment.and_then(|attachment| attachment.downcast_ref::<LookupKeys>());
+    let parsed;
+    let keys = match attached {
+        Some(keys) => keys,
+        None => {
+            *parsed_count += 1;
+            let view = IndexView::parse(entry.payload).map_err(|error| error.to_string())?;
+            parsed = view.lookup_keys()?;
+            &parsed
+        }
+    };
+    if keys.category != EventCategory::Insight && !indexed.contains(&keys.category) {
         return Ok(Derived::NotIndexed);
     }
-    let time = record
-        .event_time
-        .as_deref()
-        .ok_or_else(|| String::from("record has no eventTime"))
-        .and_then(|text| Timestamp::parse_event_time(text).map_err(|error| error.to_string()))?;
-    let read_only = match record.read_only {
+    let read_only = match keys.read_only {
         None => READ_ONLY_ABSENT,
         Some(false) => READ_ONLY_FALSE,
         Some(true) => READ_ONLY_TRUE,
     };
     let mut terms = Vec::with_capacity(8);
-    terms.push(category_term(category));
+    terms.push(category_term(keys.category));
     let mut add = |key: AttributeKey, value: Option<&str>| {
         if let Some(value) = value.filter(|value| !value.is_empty()) {
             terms.push(term(attribute_kind(key), value));
         }
     };
-    add(AttributeKey::EventName, record.lookup_event_name());
-    add(AttributeKey::EventSource, record.lookup_event_source());
-    add(AttributeKey::Username, record.lookup_username());
-    add(AttributeKey::AccessKeyId, record.lookup_access_key_id());
-    for resource in record.lookup_resources() {
+    add(AttributeKey::EventName, keys.event_name.as_deref());
+    add(AttributeKey::EventSource, keys.event_source.as_deref());
+    add(AttributeKey::Username, keys.username.as_deref());
+    add(AttributeKey::AccessKeyId, keys.access_key_id.as_deref());
+    for resource in &keys.resources {
         add(
             AttributeKey::ResourceType,
             resource.resource_type.as_deref(),
@@ -96,11 +104,11 @@ pub(crate) fn derive_doc(entry: &Entry<'_>, indexed: &[EventCategory]) -> Result
     terms.sort_unstable();
     terms.dedup();
     Ok(Derived::Doc(DocInput {
-        time_ms: time.as_millis(),
+        time_ms: keys.event_time.as_millis(),
         seq: entry.seq,
         location: entry.location.0,
         arrival_ms: entry.arrival.as_millis(),
-        flags: pack_flags(category.code(), read_only),
+        flags: pack_flags(keys.category.code(), read_only),
         id_hash: id_hash(entry.event_id),
         terms,
     }))

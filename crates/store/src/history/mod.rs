@@ -22,7 +22,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use opentrail_event::{EventCategory, Record};
-use opentrail_journal::{Journal, JournalReader, Location, Position};
+use opentrail_journal::{Batch, Journal, JournalReader, Location, Position};
 use opentrail_types::SharedClock;
 
 use crate::error::{Error, Result};
@@ -34,6 +34,9 @@ use manifest::{Manifest, segment_file_name};
 use query::{Hit, Plan, search};
 use segment::{SegmentReader, Storage, build_segment, merge_segments};
 use token::PageToken;
+
+/// In-memory segments below this size are merged with each other as they accumulate.
+const SMALL_MEMORY_SEGMENT_DOCS: usize = 16_384;
 
 /// Name under which the history saves its journal position.
 pub const CONSUMER_NAME: &str = "history";
@@ -96,9 +99,13 @@ struct Snapshot {
 struct State {
     persisted: Vec<Arc<IndexSegment>>,
     memory: Vec<Arc<IndexSegment>>,
+    /// In-memory segments claimed by the flush in progress (also in `memory` until written).
+    flushing: Vec<Arc<IndexSegment>>,
     manifest: Manifest,
     merging: Vec<String>,
     next_seq: u64,
+    /// The indexer's journal position: the in-memory segments reach it.
+    position: Position,
 }
 
 /// Counters an operator watches.
@@ -114,6 +121,9 @@ pub struct HistoryStatus {
     pub docs: usize,
     /// Journal entries that could not be indexed (damaged payloads); logged one by one.
     pub unindexable_entries: u64,
+    /// Journal entries indexed by parsing their record, because no keys were attached
+    /// (or they were no longer kept); the others were indexed from attached keys.
+    pub parsed_entries: u64,
 }
 
 #[derive(Debug)]
@@ -130,6 +140,22 @@ struct Inner {
     wake: Condvar,
     wake_lock: Mutex<bool>,
     unindexable: AtomicU64,
+    parsed: AtomicU64,
+    /// The flush handed to the flush thread: the journal position its segments reach.
+    flush_job: Mutex<FlushSlot>,
+    flush_changed: Condvar,
+    /// Held by a maintenance run: runs asked for by callers and by the maintenance thread
+    /// take turns.
+    maintenance: Mutex<()>,
+}
+
+/// The flush thread's work.
+#[derive(Debug, Default)]
+struct FlushSlot {
+    /// A flush waiting to start, with the position it records.
+    pending: Option<Position>,
+    /// Whether a flush is being written.
+    running: bool,
 }
 
 /// The event history. Dropping it (or [`History::close`]) stops its threads after writing
@@ -201,9 +227,11 @@ impl History {
         let state = State {
             persisted,
             memory: Vec::new(),
+            flushing: Vec::new(),
             manifest,
             merging: Vec::new(),
             next_seq,
+            position,
         };
         let snapshot = Arc::new(Snapshot {
             segments: state.persisted.clone(),
@@ -222,12 +250,23 @@ impl History {
             wake: Condvar::new(),
             wake_lock: Mutex::new(false),
             unindexable: AtomicU64::new(0),
+            parsed: AtomicU64::new(0),
+            flush_job: Mutex::new(FlushSlot::default()),
+            flush_changed: Condvar::new(),
+            maintenance: Mutex::new(()),
         });
         let indexer = {
             let inner = Arc::clone(&inner);
             std::thread::Builder::new()
                 .name(String::from("history-indexer"))
                 .spawn(move || inner.run_indexer(position))
+                .map_err(|error| Error::io(dir, error))?
+        };
+        let flusher = {
+            let inner = Arc::clone(&inner);
+            std::thread::Builder::new()
+                .name(String::from("history-flush"))
+                .spawn(move || inner.run_flusher())
                 .map_err(|error| Error::io(dir, error))?
         };
         let maintainer = {
@@ -239,7 +278,7 @@ impl History {
         };
         Ok(History {
             inner,
-            threads: vec![indexer, maintainer],
+            threads: vec![indexer, flusher, maintainer],
         })
     }
 
@@ -283,6 +322,16 @@ impl History {
         self.wait_indexed(next_seq, timeout)
     }
 
+    /// Writes everything indexed so far to segment files now, and records how far it
+    /// reaches; returns when done. Indexing goes on meanwhile.
+    ///
+    /// # Errors
+    ///
+    /// I/O errors while writing.
+    pub fn flush_now(&self) -> Result<()> {
+        self.inner.flush_now()
+    }
+
     /// Runs merges and retention now instead of at the next interval.
     ///
     /// # Errors
@@ -311,6 +360,7 @@ impl History {
             memory_segments: state.memory.len(),
             docs,
             unindexable_entries: self.inner.unindexable.load(Ordering::Relaxed),
+            parsed_entries: self.inner.parsed.load(Ordering::Relaxed),
         }
     }
 
@@ -322,6 +372,7 @@ impl History {
     fn shut_down(&mut self) {
         self.inner.stop.store(true, Ordering::SeqCst);
         self.inner.wake_maintainer();
+        self.inner.flush_changed.notify_all();
         for thread in self.threads.drain(..) {
             let _ = thread.join();
         }
@@ -448,6 +499,7 @@ impl Inner {
     fn run_indexer(&self, start: Position) {
         let mut position = start;
         let mut reader: Option<JournalReader> = None;
+        let mut batch = Batch::default();
         let mut unflushed_since: Option<Instant> = None;
         loop {
             let stopping = self.stopping();
@@ -457,7 +509,7 @@ impl Inner {
             }
             let committed = self.journal.committed();
             if committed.next_seq > position.next_seq {
-                match self.index_next_batch(&mut reader, &mut position) {
+                match self.index_next_batch(&mut reader, &mut batch, &mut position) {
                     Ok(()) => {
                         unflushed_since.get_or_insert_with(Instant::now);
                     }
@@ -471,20 +523,21 @@ impl Inner {
             if let Err(error) = self.merge_memory_if_needed() {
                 tracing::error!(error = %error, "merging in-memory history segments failed");
             }
-            let memory_docs = self.memory_docs();
+            let memory_docs = self.unclaimed_memory_docs();
             let due = memory_docs >= self.config.flush_docs
                 || unflushed_since
                     .is_some_and(|since| since.elapsed() >= self.config.flush_interval);
-            if unflushed_since.is_some() && (due || stopping) {
-                match self.flush(position) {
-                    Ok(()) => unflushed_since = None,
-                    Err(error) => {
-                        tracing::error!(error = %error, "writing a history segment failed; will retry")
-                    }
-                }
-            }
             if stopping {
+                // Last flush, here: wait for the flush thread, then write what is left.
+                self.take_over_flushes();
+                let position = self.claim_memory();
+                if let Err(error) = self.flush_claimed(position) {
+                    tracing::error!(error = %error, "writing the last history segment failed; the journal will be indexed again at the next start");
+                }
                 return;
+            }
+            if unflushed_since.is_some() && due && self.start_flush() {
+                unflushed_since = None;
             }
         }
     }
@@ -492,6 +545,7 @@ impl Inner {
     fn index_next_batch(
         &self,
         reader: &mut Option<JournalReader>,
+        batch: &mut Batch,
         position: &mut Position,
     ) -> Result<()> {
         if reader.is_none() {
@@ -510,13 +564,21 @@ impl Inner {
         let Some(reader) = reader.as_mut() else {
             return Ok(());
         };
-        let batch = reader.read_batch(self.config.max_batch_docs, 64 * 1024 * 1024)?;
+        reader.read_batch_into(batch, self.config.max_batch_docs, 64 * 1024 * 1024)?;
         let Some(end) = batch.end() else {
             return Ok(());
         };
         let mut docs = Vec::with_capacity(batch.len());
-        for entry in batch.iter() {
-            match derive_doc(&entry, &self.config.categories) {
+        let first_seq = batch.iter().next().map_or(0, |entry| entry.seq);
+        let mut parsed = 0;
+        let attachments = self.journal.attachments(first_seq..end.next_seq);
+        for (entry, attachment) in batch.iter().zip(
+            attachments
+                .iter()
+                .map(Option::as_ref)
+                .chain(std::iter::repeat(None)),
+        ) {
+            match derive_doc(&entry, attachment, &self.config.categories, &mut parsed) {
                 Ok(Derived::Doc(doc)) => docs.push(doc),
                 Ok(Derived::NotIndexed) => {}
                 Err(reason) => {
@@ -525,6 +587,7 @@ impl Inner {
                 }
             }
         }
+        self.parsed.fetch_add(parsed, Ordering::Relaxed);
         let segment = if docs.is_empty() {
             None
         } else {
@@ -544,19 +607,135 @@ impl Inner {
             state.memory.push(segment);
         }
         state.next_seq = end.next_seq;
+        state.position = end;
         self.publish(&state);
         drop(state);
         self.set_indexed(end.next_seq);
         Ok(())
     }
 
-    fn memory_docs(&self) -> usize {
+    /// Docs in in-memory segments not yet claimed by a flush.
+    fn unclaimed_memory_docs(&self) -> usize {
         let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         state
             .memory
             .iter()
+            .filter(|segment| !is_claimed(&state, segment))
             .map(|segment| segment.reader.len())
             .sum()
+    }
+
+    /// Claims every in-memory segment for a flush; returns the position they reach.
+    fn claim_memory(&self) -> Position {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.flushing = state.memory.clone();
+        state.position
+    }
+
+    /// Hands a flush of every in-memory segment, reaching `position`, to the flush thread;
+    /// false when one is already under way (the indexer tries again later).
+    fn start_flush(&self) -> bool {
+        let mut slot = self
+            .flush_job
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if slot.pending.is_some() || slot.running {
+            return false;
+        }
+        slot.pending = Some(self.claim_memory());
+        self.flush_changed.notify_all();
+        true
+    }
+
+    fn flush_now(&self) -> Result<()> {
+        let mut slot = self
+            .flush_job
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        while slot.pending.is_some() || slot.running {
+            slot = self
+                .flush_changed
+                .wait_timeout(slot, Duration::from_millis(50))
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        // Done here rather than by the flush thread, which may be stopping.
+        slot.running = true;
+        drop(slot);
+        let position = self.claim_memory();
+        let result = self.flush_claimed(position);
+        if result.is_err() {
+            self.state
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .flushing
+                .clear();
+        }
+        let mut slot = self
+            .flush_job
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        slot.running = false;
+        self.flush_changed.notify_all();
+        result
+    }
+
+    /// Cancels a flush not yet started and waits for one being written, so the caller can
+    /// do the last flush itself. (The flush thread may already have exited on the stop
+    /// signal, leaving a job handed over just before it unserved.)
+    fn take_over_flushes(&self) {
+        let mut slot = self
+            .flush_job
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        slot.pending = None;
+        while slot.running {
+            slot = self
+                .flush_changed
+                .wait_timeout(slot, Duration::from_millis(100))
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+
+    fn run_flusher(&self) {
+        loop {
+            let position = {
+                let mut slot = self
+                    .flush_job
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                loop {
+                    if let Some(position) = slot.pending.take() {
+                        slot.running = true;
+                        break position;
+                    }
+                    if self.stopping() {
+                        return;
+                    }
+                    slot = self
+                        .flush_changed
+                        .wait_timeout(slot, Duration::from_millis(200))
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .0;
+                }
+            };
+            if let Err(error) = self.flush_claimed(position) {
+                tracing::error!(error = %error, "writing a history segment failed; will retry");
+                // Release the claim: the next flush takes these segments again.
+                self.state
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .flushing
+                    .clear();
+            }
+            let mut slot = self
+                .flush_job
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            slot.running = false;
+            self.flush_changed.notify_all();
+        }
     }
 
     /// Keeps the number of in-memory segments small: when a size tier holds `merge_fan_in`
@@ -568,7 +747,19 @@ impl Inner {
             .unwrap_or_else(PoisonError::into_inner)
             .memory
             .clone();
-        let Some(group) = pick_tier(&memory, self.config.merge_fan_in, usize::MAX) else {
+        // Only small segments are merged here, to keep their number (and the cost of a
+        // lookup) down when events trickle in; large ones are merged once, by the flush.
+        let small: Vec<Arc<IndexSegment>> = {
+            let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+            memory
+                .iter()
+                .filter(|segment| {
+                    segment.reader.len() < SMALL_MEMORY_SEGMENT_DOCS && !is_claimed(&state, segment)
+                })
+                .cloned()
+                .collect()
+        };
+        let Some(group) = pick_tier(&small, self.config.merge_fan_in, usize::MAX) else {
             return Ok(());
         };
         let readers: Vec<&SegmentReader> = group.iter().map(|segment| &segment.reader).collect();
@@ -592,15 +783,16 @@ impl Inner {
         Ok(())
     }
 
-    /// Writes every in-memory segment into one segment file and records `position`.
-    fn flush(&self, position: Position) -> Result<()> {
+    /// Writes the claimed in-memory segments into one segment file and records `position`
+    /// (which they reach) in the manifest and as the journal consumer position.
+    fn flush_claimed(&self, position: Position) -> Result<()> {
         let (memory, file_id) = {
             let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
             let file_id = state.manifest.next_file_id;
-            if !state.memory.is_empty() {
+            if !state.flushing.is_empty() {
                 state.manifest.next_file_id += 1;
             }
-            (state.memory.clone(), file_id)
+            (state.flushing.clone(), file_id)
         };
         let written = if memory.is_empty() {
             None
@@ -608,7 +800,10 @@ impl Inner {
             let readers: Vec<&SegmentReader> =
                 memory.iter().map(|segment| &segment.reader).collect();
             let name = segment_file_name(file_id);
-            let reader = self.write_segment_file(&name, &readers, &|_, _| true)?;
+            // Docs already past retention are not written.
+            let cutoff = self.cutoff_arrival_ms();
+            let keep = |segment: &SegmentReader, ordinal: usize| segment.arrival(ordinal) >= cutoff;
+            let reader = self.write_segment_file(&name, &readers, &keep)?;
             Some(Arc::new(IndexSegment {
                 reader,
                 file_name: Some(name),
@@ -618,6 +813,7 @@ impl Inner {
         state
             .memory
             .retain(|segment| !memory.iter().any(|flushed| Arc::ptr_eq(segment, flushed)));
+        state.flushing.clear();
         if let Some(segment) = written {
             if let Some(name) = &segment.file_name {
                 state.manifest.segments.push(name.clone());
@@ -701,6 +897,10 @@ impl Inner {
     }
 
     fn maintain(&self) -> Result<()> {
+        let _turn = self
+            .maintenance
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let cutoff = self.cutoff_arrival_ms();
         // Retention: drop segments wholly past it; rewrite ones that are mostly past it.
         let persisted = self.claim_persisted(|_| true);
@@ -933,6 +1133,14 @@ impl Inner {
             cloudtrail_event,
         })
     }
+}
+
+/// Whether a flush has claimed `segment`.
+fn is_claimed(state: &State, segment: &Arc<IndexSegment>) -> bool {
+    state
+        .flushing
+        .iter()
+        .any(|claimed| Arc::ptr_eq(claimed, segment))
 }
 
 /// Picks `fan_in` segments of the smallest size tier that has that many (tiers grow by

@@ -21,7 +21,6 @@
 //! Flags: bits 0–2 the category code ([`opentrail_event::EventCategory::code`]), bits 3–4
 //! `readOnly` (0 absent, 1 false, 2 true).
 
-use std::collections::HashMap;
 use std::io::{self, Write};
 use std::sync::Arc;
 
@@ -109,7 +108,8 @@ pub(crate) fn build_segment<W: Write>(mut docs: Vec<DocInput>, out: W) -> io::Re
     docs.sort_unstable_by_key(|doc| std::cmp::Reverse((doc.time_ms, doc.seq)));
     let mut columns = Columns::with_capacity(docs.len());
     let mut ids = Vec::with_capacity(docs.len());
-    let mut terms: HashMap<Vec<u8>, Vec<u32>> = HashMap::new();
+    // FxHash: the keys are short and not chosen by an adversary who could exploit it.
+    let mut terms: rustc_hash::FxHashMap<Vec<u8>, Vec<u32>> = rustc_hash::FxHashMap::default();
     for (ordinal, doc) in docs.into_iter().enumerate() {
         let ordinal = ordinal_u32(ordinal)?;
         columns.push(

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Measures the performance bars of docs/benchmarks.md, and DuckDB as the peer for import,
+# in one run on this machine. Never run by the tests: `bench/run.sh` by hand, then copy the
+# printed figures into docs/benchmarks.md.
+#
+#   BENCH_EVENTS   events to generate (default 10000000)
+#   BENCH_OUT      scratch folder (default bench/out; needs ~40 GB for 10 M events)
+#   BENCH_SECONDS  length of the timed ingest and visibility runs (default 60)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+events=${BENCH_EVENTS:-10000000}
+out=${BENCH_OUT:-$PWD/bench/out}
+seconds=${BENCH_SECONDS:-60}
+target=${CARGO_TARGET_DIR:-$PWD/target}
+mkdir -p "$out"
+
+cargo build --release --locked -p opentrail-cli -p opentrail-bench
+python3 -m pip install --quiet --disable-pip-version-check duckdb
+opentrail="$target/release/opentrail"
+bench="$target/release/opentrail-bench"
+
+echo "== machine"
+echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB memory"
+echo "disk: $(df -h "$out" | awk 'NR==2 {print $2 " total, " $4 " free"}')"
+echo "commit: $(git rev-parse --short HEAD), rustc $(rustc --version | cut -d' ' -f2), duckdb $(python3 -c 'import duckdb; print(duckdb.__version__)')"
+
+logs="$out/logs-$events"
+if [ ! -f "$logs/.complete" ]; then
+  echo "== generate $events events"
+  rm -rf "$logs"
+  "$opentrail" generate --events "$events" --seed 1 --duration 30d --out "$logs" --no-progress
+  touch "$logs/.complete"
+fi
+echo "archive: $(find "$logs" -name '*.json.gz' | wc -l) files, $(du -sh "$logs" | cut -f1) gzipped"
+
+echo "== peer: duckdb counting the same records with read_json"
+sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
+python3 - "$logs" <<'PY'
+import sys, time, duckdb
+logs = sys.argv[1]
+started = time.time()
+count = duckdb.sql(f"SELECT sum(len(Records)) FROM read_json('{logs}/**/*.json.gz', columns={{Records: 'JSON[]'}}, maximum_object_size=67108864)").fetchone()[0]
+elapsed = time.time() - started
+print(f"duckdb read_json: {count} records in {elapsed:.1f} s: {count / elapsed:.0f} records/s")
+PY
+
+echo "== import into event history (fresh data directory)"
+rm -rf "$out/data"
+sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
+/usr/bin/time -f "import wall %e s, max RSS %M KB" "$opentrail" import --no-progress --data-dir "$out/data" "$logs"
+
+echo "== LookupEvents on the imported events"
+"$bench" lookups --data-dir "$out/data" --seconds 20
+
+echo "== durable journal ingest"
+"$bench" journal --dir "$out/journal" --seconds "$seconds"
+"$bench" journal --dir "$out/journal" --seconds "$seconds" --validate
+rm -rf "$out/journal"
+
+echo "== acknowledged → visible under full ingest load"
+"$bench" visibility --dir "$out/visibility" --seconds "$seconds"
+rm -rf "$out/visibility"
