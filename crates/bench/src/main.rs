@@ -149,6 +149,18 @@ fn record_with_id(id: &str, time: Timestamp) -> Vec<u8> {
         .into_bytes()
 }
 
+/// An entry as the ingest path makes it: the record checked, and the keys the history
+/// indexes it by attached (as `opentrail import` does, and the server will).
+fn full_ingest_entry(id: &str, payload: Vec<u8>) -> AppendEntry {
+    match opentrail_event::Event::parse(&payload, &opentrail_event::RecordLimits::STANDARD) {
+        Ok(event) => {
+            let keys: opentrail_journal::Attachment = Arc::new(event.lookup_keys());
+            AppendEntry::new(id, payload).with_attachment(keys)
+        }
+        Err(error) => panic!("template record invalid: {error}"),
+    }
+}
+
 fn fresh_dir(dir: &Path) -> anyhow::Result<()> {
     match std::fs::remove_dir_all(dir) {
         Ok(()) => {}
@@ -522,7 +534,7 @@ fn bench_visibility(dir: &Path, seconds: u64, loaders: usize) -> anyhow::Result<
                         .map(|_| {
                             counter += 1;
                             let id = format!("load-{loader}-{counter:012}");
-                            AppendEntry::new(id.clone(), record_with_id(&id, now))
+                            full_ingest_entry(&id, record_with_id(&id, now))
                         })
                         .collect();
                     if let Ok(outcomes) = journal.append(entries) {
@@ -538,7 +550,7 @@ fn bench_visibility(dir: &Path, seconds: u64, loaders: usize) -> anyhow::Result<
             let id = format!("probe-{probe:08}");
             let now = opentrail_types::Clock::now(clock.as_ref());
             if journal
-                .append(vec![AppendEntry::new(id.clone(), record_with_id(&id, now))])
+                .append(vec![full_ingest_entry(&id, record_with_id(&id, now))])
                 .is_err()
             {
                 break;
