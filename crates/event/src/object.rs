@@ -64,6 +64,14 @@ impl Extra {
     }
 }
 
+/// The message of a member given twice; [`crate::ValidationError`] recognises it.
+pub(crate) fn duplicate_member(name: &str) -> String {
+    format!("{DUPLICATE_MEMBER_PREFIX}{name}`")
+}
+
+/// Start of [`duplicate_member`] messages.
+pub(crate) const DUPLICATE_MEMBER_PREFIX: &str = "member given twice: `";
+
 /// Returns a raw JSON `null`.
 pub(crate) fn null_raw() -> RawJson {
     // The text `null` is valid JSON, so this conversion cannot fail; fall back to an
@@ -168,21 +176,29 @@ macro_rules! json_object {
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
                         let mut value = $name::default();
                         while let Some(key) = map.next_key::<$crate::object::Key<'de>>()? {
+                            // A member given twice is ambiguous (RFC 8259 leaves it
+                            // undefined, and CloudTrail never writes one): refuse it.
+                            if value.extra.get(key.0.as_ref()).is_some() {
+                                return Err(<A::Error as ::serde::de::Error>::custom(
+                                    $crate::object::duplicate_member(key.0.as_ref()),
+                                ));
+                            }
                             match key.0.as_ref() {
                                 $(
                                     $json => {
+                                        if value.$field.is_some() {
+                                            return Err(<A::Error as ::serde::de::Error>::custom(
+                                                $crate::object::duplicate_member($json),
+                                            ));
+                                        }
                                         if <$ty as $crate::object::MemberValue>::HOLDS_NULL {
                                             value.$field = Some(map.next_value::<$ty>()?);
                                         } else {
                                             match map.next_value::<$crate::object::Nullable<$ty>>()? {
                                                 $crate::object::Nullable::Value(member) => {
-                                                    if !value.extra.is_empty() {
-                                                        value.extra.remove($json);
-                                                    }
                                                     value.$field = Some(member);
                                                 }
                                                 $crate::object::Nullable::Null => {
-                                                    value.$field = None;
                                                     value.extra.insert_null(key.0.into_owned());
                                                 }
                                             }
@@ -271,10 +287,21 @@ mod tests {
     }
 
     #[test]
-    fn a_later_value_replaces_an_earlier_null() {
-        let sample: Sample = serde_json::from_str(r#"{"name":null,"name":"y"}"#).unwrap();
-        assert_eq!(sample.name.as_deref(), Some("y"));
-        assert!(sample.extra.is_empty());
+    fn members_given_twice_are_refused() {
+        for text in [
+            r#"{"name":"x","name":"y"}"#,
+            r#"{"name":null,"name":"y"}"#,
+            r#"{"free":1,"free":2}"#,
+            r#"{"other":1,"other":2}"#,
+        ] {
+            let error = serde_json::from_str::<Sample>(text)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.starts_with(DUPLICATE_MEMBER_PREFIX),
+                "{text}: {error}"
+            );
+        }
     }
 
     #[test]

@@ -120,6 +120,8 @@ pub enum ValidationErrorKind {
     MissingField,
     /// A time member does not parse.
     InvalidTime,
+    /// A member appears twice in one object.
+    DuplicateField,
     /// The whole record is over the size limit.
     RecordTooLarge,
 }
@@ -318,6 +320,21 @@ fn describe_parse_error(json: &[u8]) -> ValidationError {
     let path = error.path().to_string();
     let inner = error.into_inner();
     let detail = strip_position(&inner.to_string());
+    if let Some(name) = detail
+        .strip_prefix(crate::object::DUPLICATE_MEMBER_PREFIX)
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        let field = if path == "." {
+            name.to_owned()
+        } else {
+            format!("{path}.{name}")
+        };
+        return ValidationError::new(
+            ValidationErrorKind::DuplicateField,
+            Some(&field),
+            "given more than once",
+        );
+    }
     match inner.classify() {
         serde_json::error::Category::Data if path == "." => ValidationError::new(
             ValidationErrorKind::NotAnObject,
@@ -423,6 +440,18 @@ mod tests {
 
         let error = parse(&MINIMAL.replace('}', r#","readOnly":"true"}"#)).unwrap_err();
         assert_eq!(error.field(), Some("readOnly"));
+    }
+
+    #[test]
+    fn members_given_twice_are_named() {
+        let error = parse(&MINIMAL.replace('}', r#","eventName":"Other"}"#)).unwrap_err();
+        assert_eq!(error.kind(), ValidationErrorKind::DuplicateField);
+        assert_eq!(error.to_string(), "field `eventName`: given more than once");
+        let nested = MINIMAL.replace('}', r#","userIdentity":{"type":"Root","type":"IAMUser"}}"#);
+        assert_eq!(
+            parse(&nested).unwrap_err().field(),
+            Some("userIdentity.type")
+        );
     }
 
     #[test]
