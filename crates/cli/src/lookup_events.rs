@@ -80,7 +80,7 @@ fn check_paging_arguments(args: &LookupEventsArgs) -> Result<(), PaginationError
 pub fn run(args: LookupEventsArgs) -> anyhow::Result<Outcome> {
     check_paging_arguments(&args)?;
     let request = build_request(&args)?;
-    let opened = Opened::open(&args.store)?;
+    let opened = Opened::open_existing(&args.store)?;
     opened.wait_searchable()?;
     let call = |request: LookupEventsRequest| {
         lookup_events::handle(&opened.history, request).map_err(ServiceError)

@@ -21,12 +21,25 @@ pub struct Opened {
 }
 
 impl Opened {
+    /// Opens (creating it if needed) the data directory for writing commands.
     pub fn open(store: &StoreArgs) -> anyhow::Result<Opened> {
+        Opened::open_with(store, DataDir::open)
+    }
+
+    /// Opens an existing data directory, for commands that only read it.
+    pub fn open_existing(store: &StoreArgs) -> anyhow::Result<Opened> {
+        Opened::open_with(store, DataDir::open_existing)
+    }
+
+    fn open_with(
+        store: &StoreArgs,
+        open_data_dir: fn(&std::path::Path) -> opentrail_store::Result<DataDir>,
+    ) -> anyhow::Result<Opened> {
         let mut config = Config::load(store.config.as_deref())?;
         if let Some(data_dir) = &store.data_dir {
             config.data_dir.clone_from(data_dir);
         }
-        let data_dir = DataDir::open(&config.data_dir)?;
+        let data_dir = open_data_dir(&config.data_dir)?;
         let clock: SharedClock = Arc::new(SystemClock);
         let journal_config = JournalConfig {
             segment_bytes: config.journal.segment_bytes,

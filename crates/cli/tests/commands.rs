@@ -110,6 +110,24 @@ fn imports_with_failures_exit_1_and_list_them() {
 }
 
 #[test]
+fn looking_up_in_a_missing_data_directory_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("typo");
+    let output = opentrail()
+        .args(["lookup-events", "--data-dir"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("does not exist"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!missing.try_exists().unwrap());
+}
+
+#[test]
 fn a_locked_data_directory_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let _held = opentrail_store::DataDir::open(dir.path()).unwrap();

@@ -58,6 +58,25 @@ impl DataDir {
         })
     }
 
+    /// Takes the lock of an existing data directory (for commands that only read it, so a
+    /// mistyped path is an error rather than a new, empty directory).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when `root` does not exist; as [`DataDir::open`] otherwise.
+    pub fn open_existing(root: &Path) -> Result<DataDir> {
+        match std::fs::metadata(root) {
+            Ok(metadata) if metadata.is_dir() => DataDir::open(root),
+            Ok(_) => Err(Error::NotFound {
+                path: root.to_owned(),
+            }),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Err(Error::NotFound {
+                path: root.to_owned(),
+            }),
+            Err(error) => Err(Error::io(root, error)),
+        }
+    }
+
     /// The directory.
     pub fn root(&self) -> &Path {
         &self.root
@@ -90,5 +109,17 @@ mod tests {
         assert!(matches!(error, Error::Locked { .. }));
         drop(first);
         assert!(DataDir::open(dir.path()).is_ok());
+    }
+
+    #[test]
+    fn reading_commands_do_not_create_a_data_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("typo");
+        assert!(matches!(
+            DataDir::open_existing(&missing),
+            Err(Error::NotFound { .. })
+        ));
+        assert!(!missing.try_exists().unwrap());
+        assert!(DataDir::open_existing(dir.path()).is_ok());
     }
 }

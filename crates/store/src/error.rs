@@ -14,6 +14,8 @@ pub enum ErrorKind {
     Internal,
     /// Another process owns the data directory.
     Locked,
+    /// The data directory does not exist.
+    NotFound,
 }
 
 /// A store error.
@@ -35,6 +37,14 @@ pub enum Error {
     /// A broken invariant.
     #[error("internal error (a bug): {0}")]
     Internal(String),
+    /// The data directory does not exist.
+    #[error(
+        "data directory `{path}` does not exist; check --data-dir, or import events into it first"
+    )]
+    NotFound {
+        /// The directory.
+        path: PathBuf,
+    },
     /// Another process owns the data directory.
     #[error(
         "data directory `{path}` is in use by another process (pid {holder}); stop it or use another directory"
@@ -55,6 +65,7 @@ impl Error {
             Error::Journal(_) => ErrorKind::Journal,
             Error::Internal(_) => ErrorKind::Internal,
             Error::Locked { .. } => ErrorKind::Locked,
+            Error::NotFound { .. } => ErrorKind::NotFound,
         }
     }
 
