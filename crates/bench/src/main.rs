@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use opentrail_event::Record;
+use opentrail_event::{LookupFields, Record};
 use opentrail_journal::{AppendEntry, Journal, JournalConfig};
 use opentrail_store::{DataDir, History, HistoryConfig, LookupEventsInput, LookupQuery};
 use opentrail_types::{SystemClock, Timestamp};

@@ -8,7 +8,7 @@
 //! the limits of §1.8.
 //!
 //! ```
-//! use opentrail_event::{Event, EventCategory, RecordLimits};
+//! use opentrail_event::{Event, EventCategory, LookupFields, RecordLimits};
 //!
 //! let json = br#"{"eventVersion":"1.11","eventTime":"2026-03-04T17:05:21Z",
 //!     "eventSource":"iam.amazonaws.com","eventName":"CreateUser",
@@ -30,7 +30,10 @@ mod record;
 mod validate;
 
 pub use category::EventCategory;
-pub use lookup::{IndexView, LookupKeys, LookupResource, derive_resources, derive_username};
+pub use lookup::{
+    IdentityMember, IndexView, LookupFields, LookupKeys, LookupResource, derive_resources,
+    derive_username,
+};
 pub use minify::{minify_json, minify_json_into};
 pub use object::{Extra, MemberValue, RawJson};
 pub use record::{

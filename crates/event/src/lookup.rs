@@ -152,68 +152,148 @@ enum Names {
     Many(Vec<String>),
 }
 
-impl Record {
+/// The members event history derives its lookup values from, and the derivations,
+/// written once for every way of reading a record: the full [`Record`] and the borrowed
+/// [`IndexView`] implement the accessors; the `lookup_*` methods are provided.
+pub trait LookupFields {
+    /// `eventName`.
+    fn event_name_member(&self) -> Option<&str>;
+    /// `eventSource`.
+    fn event_source_member(&self) -> Option<&str>;
+    /// `insightDetails.eventName`.
+    fn insight_event_name_member(&self) -> Option<&str>;
+    /// `insightDetails.eventSource`.
+    fn insight_event_source_member(&self) -> Option<&str>;
+    /// `readOnly`.
+    fn read_only_member(&self) -> Option<bool>;
+    /// A member of `userIdentity`.
+    fn identity_member(&self, member: IdentityMember) -> Option<&str>;
+    /// (`type`, `ARN`) of each element of `resources`.
+    fn declared_resources(&self) -> Vec<(Option<&str>, Option<&str>)>;
+    /// `requestParameters`, as raw JSON.
+    fn request_parameters_member(&self) -> Option<&RawValue>;
+
     /// The event name history indexes: `eventName`, or for Insights records
     /// `insightDetails.eventName`.
-    pub fn lookup_event_name(&self) -> Option<&str> {
-        self.event_name
-            .as_deref()
-            .or_else(|| self.insight_details.as_ref()?.event_name.as_deref())
+    fn lookup_event_name(&self) -> Option<&str> {
+        self.event_name_member()
+            .or_else(|| self.insight_event_name_member())
     }
 
     /// The event source history indexes: `eventSource`, or for Insights records
     /// `insightDetails.eventSource`.
-    pub fn lookup_event_source(&self) -> Option<&str> {
-        self.event_source
-            .as_deref()
-            .or_else(|| self.insight_details.as_ref()?.event_source.as_deref())
+    fn lookup_event_source(&self) -> Option<&str> {
+        self.event_source_member()
+            .or_else(|| self.insight_event_source_member())
     }
 
     /// The access key history indexes: `userIdentity.accessKeyId` unless empty.
-    pub fn lookup_access_key_id(&self) -> Option<&str> {
-        non_empty(self.user_identity.as_ref()?.access_key_id.as_deref())
+    fn lookup_access_key_id(&self) -> Option<&str> {
+        non_empty(self.identity_member(IdentityMember::AccessKeyId))
     }
 
     /// `readOnly` as `LookupEvents` renders it: `"true"` / `"false"`.
-    pub fn lookup_read_only(&self) -> Option<&'static str> {
-        read_only_text(self.read_only)
+    fn lookup_read_only(&self) -> Option<&'static str> {
+        self.read_only_member()
+            .map(|read_only| if read_only { "true" } else { "false" })
     }
 
     /// The `Username` of a `LookupEvents` result; see [`derive_username`].
-    pub fn lookup_username(&self) -> Option<&str> {
-        let identity = self.user_identity.as_ref()?;
+    fn lookup_username(&self) -> Option<&str> {
         derive_username(
-            identity.identity_type.as_deref(),
-            identity.arn.as_deref(),
-            identity.user_name.as_deref(),
-            identity
-                .on_behalf_of
-                .as_ref()
-                .and_then(|on_behalf| on_behalf.user_id.as_deref()),
+            self.identity_member(IdentityMember::Type),
+            self.identity_member(IdentityMember::Arn),
+            self.identity_member(IdentityMember::UserName),
+            self.identity_member(IdentityMember::OnBehalfOfUserId),
         )
     }
 
     /// The `Resources` of a `LookupEvents` result; see [`derive_resources`].
-    pub fn lookup_resources(&self) -> Vec<LookupResource> {
-        let declared = self
-            .resources
+    fn lookup_resources(&self) -> Vec<LookupResource> {
+        derive_resources(
+            self.declared_resources().into_iter(),
+            self.event_source_member(),
+            self.request_parameters_member(),
+        )
+    }
+
+    /// The keys event history indexes the record by, given its time and category.
+    fn lookup_keys_at(&self, event_time: Timestamp, category: EventCategory) -> LookupKeys {
+        LookupKeys {
+            event_time,
+            category,
+            read_only: self.read_only_member(),
+            event_name: self.lookup_event_name().map(str::to_owned),
+            event_source: self.lookup_event_source().map(str::to_owned),
+            username: self.lookup_username().map(str::to_owned),
+            access_key_id: self.lookup_access_key_id().map(str::to_owned),
+            resources: self.lookup_resources(),
+        }
+    }
+}
+
+/// The members of `userIdentity` the derivations read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdentityMember {
+    /// `type`.
+    Type,
+    /// `arn`.
+    Arn,
+    /// `userName`.
+    UserName,
+    /// `accessKeyId`.
+    AccessKeyId,
+    /// `onBehalfOf.userId`.
+    OnBehalfOfUserId,
+}
+
+impl LookupFields for Record {
+    fn event_name_member(&self) -> Option<&str> {
+        self.event_name.as_deref()
+    }
+
+    fn event_source_member(&self) -> Option<&str> {
+        self.event_source.as_deref()
+    }
+
+    fn insight_event_name_member(&self) -> Option<&str> {
+        self.insight_details.as_ref()?.event_name.as_deref()
+    }
+
+    fn insight_event_source_member(&self) -> Option<&str> {
+        self.insight_details.as_ref()?.event_source.as_deref()
+    }
+
+    fn read_only_member(&self) -> Option<bool> {
+        self.read_only
+    }
+
+    fn identity_member(&self, member: IdentityMember) -> Option<&str> {
+        let identity = self.user_identity.as_ref()?;
+        match member {
+            IdentityMember::Type => identity.identity_type.as_deref(),
+            IdentityMember::Arn => identity.arn.as_deref(),
+            IdentityMember::UserName => identity.user_name.as_deref(),
+            IdentityMember::AccessKeyId => identity.access_key_id.as_deref(),
+            IdentityMember::OnBehalfOfUserId => identity.on_behalf_of.as_ref()?.user_id.as_deref(),
+        }
+    }
+
+    fn declared_resources(&self) -> Vec<(Option<&str>, Option<&str>)> {
+        self.resources
             .iter()
             .flatten()
-            .map(|resource| (resource.resource_type.as_deref(), resource.arn.as_deref()));
-        derive_resources(
-            declared,
-            self.event_source.as_deref(),
-            self.request_parameters.as_deref(),
-        )
+            .map(|resource| (resource.resource_type.as_deref(), resource.arn.as_deref()))
+            .collect()
+    }
+
+    fn request_parameters_member(&self) -> Option<&RawValue> {
+        self.request_parameters.as_deref()
     }
 }
 
 fn non_empty(value: Option<&str>) -> Option<&str> {
     value.filter(|value| !value.is_empty())
-}
-
-fn read_only_text(read_only: Option<bool>) -> Option<&'static str> {
-    read_only.map(|read_only| if read_only { "true" } else { "false" })
 }
 
 /// The `Username` of a `LookupEvents` result, from `userIdentity`'s `type`, `arn`,
@@ -337,17 +417,7 @@ pub struct LookupKeys {
 impl Event {
     /// The keys event history indexes this event by.
     pub fn lookup_keys(&self) -> LookupKeys {
-        let record = self.record();
-        LookupKeys {
-            event_time: self.time(),
-            category: self.category(),
-            read_only: record.read_only,
-            event_name: record.lookup_event_name().map(str::to_owned),
-            event_source: record.lookup_event_source().map(str::to_owned),
-            username: record.lookup_username().map(str::to_owned),
-            access_key_id: record.lookup_access_key_id().map(str::to_owned),
-            resources: record.lookup_resources(),
-        }
+        self.record().lookup_keys_at(self.time(), self.category())
     }
 }
 
@@ -434,58 +504,6 @@ impl<'a> IndexView<'a> {
         }
     }
 
-    /// As [`Record::lookup_event_name`].
-    pub fn lookup_event_name(&self) -> Option<&str> {
-        self.event_name
-            .as_deref()
-            .or_else(|| self.insight_details.as_ref()?.event_name.as_deref())
-    }
-
-    /// As [`Record::lookup_event_source`].
-    pub fn lookup_event_source(&self) -> Option<&str> {
-        self.event_source
-            .as_deref()
-            .or_else(|| self.insight_details.as_ref()?.event_source.as_deref())
-    }
-
-    /// As [`Record::lookup_access_key_id`].
-    pub fn lookup_access_key_id(&self) -> Option<&str> {
-        non_empty(self.user_identity.as_ref()?.access_key_id.as_deref())
-    }
-
-    /// `readOnly`.
-    pub fn read_only(&self) -> Option<bool> {
-        self.read_only
-    }
-
-    /// As [`Record::lookup_username`].
-    pub fn lookup_username(&self) -> Option<&str> {
-        let identity = self.user_identity.as_ref()?;
-        derive_username(
-            identity.identity_type.as_deref(),
-            identity.arn.as_deref(),
-            identity.user_name.as_deref(),
-            identity
-                .on_behalf_of
-                .as_ref()
-                .and_then(|on_behalf| on_behalf.user_id.as_deref()),
-        )
-    }
-
-    /// As [`Record::lookup_resources`].
-    pub fn lookup_resources(&self) -> Vec<LookupResource> {
-        let declared = self
-            .resources
-            .iter()
-            .flatten()
-            .map(|resource| (resource.resource_type.as_deref(), resource.arn.as_deref()));
-        derive_resources(
-            declared,
-            self.event_source.as_deref(),
-            self.request_parameters,
-        )
-    }
-
     /// The keys event history indexes this record by.
     ///
     /// # Errors
@@ -499,16 +517,7 @@ impl<'a> IndexView<'a> {
             .and_then(|text| {
                 Timestamp::parse_event_time(text).map_err(|error| error.to_string())
             })?;
-        Ok(LookupKeys {
-            event_time,
-            category: self.category(),
-            read_only: self.read_only,
-            event_name: self.lookup_event_name().map(str::to_owned),
-            event_source: self.lookup_event_source().map(str::to_owned),
-            username: self.lookup_username().map(str::to_owned),
-            access_key_id: self.lookup_access_key_id().map(str::to_owned),
-            resources: self.lookup_resources(),
-        })
+        Ok(self.lookup_keys_at(event_time, self.category()))
     }
 
     /// As [`crate::EventCategory::of_record`].
@@ -519,6 +528,51 @@ impl<'a> IndexView<'a> {
             self.insight_details.is_some(),
             self.management_event,
         )
+    }
+}
+
+impl LookupFields for IndexView<'_> {
+    fn event_name_member(&self) -> Option<&str> {
+        self.event_name.as_deref()
+    }
+
+    fn event_source_member(&self) -> Option<&str> {
+        self.event_source.as_deref()
+    }
+
+    fn insight_event_name_member(&self) -> Option<&str> {
+        self.insight_details.as_ref()?.event_name.as_deref()
+    }
+
+    fn insight_event_source_member(&self) -> Option<&str> {
+        self.insight_details.as_ref()?.event_source.as_deref()
+    }
+
+    fn read_only_member(&self) -> Option<bool> {
+        self.read_only
+    }
+
+    fn identity_member(&self, member: IdentityMember) -> Option<&str> {
+        let identity = self.user_identity.as_ref()?;
+        match member {
+            IdentityMember::Type => identity.identity_type.as_deref(),
+            IdentityMember::Arn => identity.arn.as_deref(),
+            IdentityMember::UserName => identity.user_name.as_deref(),
+            IdentityMember::AccessKeyId => identity.access_key_id.as_deref(),
+            IdentityMember::OnBehalfOfUserId => identity.on_behalf_of.as_ref()?.user_id.as_deref(),
+        }
+    }
+
+    fn declared_resources(&self) -> Vec<(Option<&str>, Option<&str>)> {
+        self.resources
+            .iter()
+            .flatten()
+            .map(|resource| (resource.resource_type.as_deref(), resource.arn.as_deref()))
+            .collect()
+    }
+
+    fn request_parameters_member(&self) -> Option<&RawValue> {
+        self.request_parameters
     }
 }
 

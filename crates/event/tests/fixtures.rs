@@ -1,7 +1,8 @@
 //! Every record in `testdata/` parses, passes validation and round-trips losslessly.
 
 use opentrail_event::{
-    Event, EventCategory, IndexView, Record, RecordLimits, minify_json, record_to_json,
+    Event, EventCategory, IndexView, LookupFields, Record, RecordLimits, minify_json,
+    record_to_json,
 };
 use opentrail_testkit::testdata::all_fixture_records;
 
@@ -144,7 +145,7 @@ fn the_index_view_derives_what_the_full_record_derives() {
             EventCategory::of_record(&record),
             "{origin}"
         );
-        assert_eq!(view.read_only(), record.read_only, "{origin}");
+        assert_eq!(view.read_only_member(), record.read_only, "{origin}");
         assert_eq!(
             view.event_id.as_deref(),
             record.event_id.as_deref(),

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use opentrail_event::{EventCategory, Record};
+use opentrail_event::{EventCategory, LookupFields, Record};
 use opentrail_store::{HistoryConfig, LookupEventsInput};
 use opentrail_testkit::testdata::all_fixture_records;
 use opentrail_types::{SystemClock, Timestamp};

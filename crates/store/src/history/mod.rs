@@ -21,7 +21,7 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use opentrail_event::{EventCategory, Record};
+use opentrail_event::{EventCategory, LookupFields, Record};
 use opentrail_journal::{Batch, Journal, JournalReader, Location, Position};
 use opentrail_types::SharedClock;
 
@@ -255,27 +255,16 @@ impl History {
             flush_changed: Condvar::new(),
             maintenance: Mutex::new(()),
         });
-        let indexer = {
+        let spawn = |name: &str, work: fn(&Inner, Position)| {
             let inner = Arc::clone(&inner);
             std::thread::Builder::new()
-                .name(String::from("history-indexer"))
-                .spawn(move || inner.run_indexer(position))
-                .map_err(|error| Error::io(dir, error))?
+                .name(name.to_owned())
+                .spawn(move || work(&inner, position))
+                .map_err(|error| Error::io(dir, error))
         };
-        let flusher = {
-            let inner = Arc::clone(&inner);
-            std::thread::Builder::new()
-                .name(String::from("history-flush"))
-                .spawn(move || inner.run_flusher())
-                .map_err(|error| Error::io(dir, error))?
-        };
-        let maintainer = {
-            let inner = Arc::clone(&inner);
-            std::thread::Builder::new()
-                .name(String::from("history-maintenance"))
-                .spawn(move || inner.run_maintainer())
-                .map_err(|error| Error::io(dir, error))?
-        };
+        let indexer = spawn("history-indexer", Inner::run_indexer)?;
+        let flusher = spawn("history-flush", |inner, _| inner.run_flusher())?;
+        let maintainer = spawn("history-maintenance", |inner, _| inner.run_maintainer())?;
         Ok(History {
             inner,
             threads: vec![indexer, flusher, maintainer],
@@ -663,6 +652,12 @@ impl Inner {
         slot.running = true;
         drop(slot);
         let position = self.claim_memory();
+        self.finish_flush(position)
+    }
+
+    /// Writes the claimed segments (the flush slot is marked running), releases the claim
+    /// if that fails so the next flush takes them again, and marks the slot idle.
+    fn finish_flush(&self, position: Position) -> Result<()> {
         let result = self.flush_claimed(position);
         if result.is_err() {
             self.state
@@ -720,21 +715,9 @@ impl Inner {
                         .0;
                 }
             };
-            if let Err(error) = self.flush_claimed(position) {
+            if let Err(error) = self.finish_flush(position) {
                 tracing::error!(error = %error, "writing a history segment failed; will retry");
-                // Release the claim: the next flush takes these segments again.
-                self.state
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .flushing
-                    .clear();
             }
-            let mut slot = self
-                .flush_job
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            slot.running = false;
-            self.flush_changed.notify_all();
         }
     }
 
