@@ -1,0 +1,9 @@
+//! Golden wire files of the operations (STYLE.md §5).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
+
+mod wire;
