@@ -152,11 +152,7 @@ impl Civil {
 /// Appends `YYYY-MM-DDTHH:MM:SSZ` (no quotes).
 pub(crate) fn iso_time(out: &mut Vec<u8>, epoch_secs: i64) {
     let civil = Civil::from_epoch_secs(epoch_secs);
-    padded(out, civil.year.max(0) as u64, 4);
-    out.push(b'-');
-    padded(out, u64::from(civil.month), 2);
-    out.push(b'-');
-    padded(out, u64::from(civil.day), 2);
+    write_date(out, &civil);
     out.push(b'T');
     padded(out, u64::from(civil.hour), 2);
     out.push(b':');
@@ -168,7 +164,10 @@ pub(crate) fn iso_time(out: &mut Vec<u8>, epoch_secs: i64) {
 
 /// Appends `YYYY-MM-DD` (no quotes).
 pub(crate) fn iso_date(out: &mut Vec<u8>, epoch_secs: i64) {
-    let civil = Civil::from_epoch_secs(epoch_secs);
+    write_date(out, &Civil::from_epoch_secs(epoch_secs));
+}
+
+fn write_date(out: &mut Vec<u8>, civil: &Civil) {
     padded(out, civil.year.max(0) as u64, 4);
     out.push(b'-');
     padded(out, u64::from(civil.month), 2);
