@@ -53,8 +53,8 @@ impl Extra {
         }
     }
 
-    /// Removes member `key`; a later typed value of the same name wins over an earlier
-    /// `null` kept here.
+    /// Removes member `key` (for example a `null` kept here for a typed member that code
+    /// then sets, such as a stamped `eventID`).
     pub(crate) fn remove(&mut self, key: &str) {
         self.0.retain(|(name, _)| name != key);
     }

@@ -418,22 +418,21 @@ fn map_segment(file: &fs::File) -> std::io::Result<memmap2::Mmap> {
 
 /// Removes every index file so the history is rebuilt from the journal.
 fn reset_index(dir: &Path) -> Result<()> {
-    let entries = fs::read_dir(dir).map_err(|error| Error::io(dir, error))?;
-    for entry in entries {
-        let path = entry.map_err(|error| Error::io(dir, error))?.path();
-        let name = path
-            .file_name()
-            .and_then(|name| name.to_str())
-            .unwrap_or_default();
-        if name.ends_with(".idx") || name.ends_with(".tmp") || name == manifest::MANIFEST_FILE {
-            fs::remove_file(&path).map_err(|error| Error::io(&path, error))?;
-        }
-    }
-    Ok(())
+    remove_files_where(dir, |name| {
+        name.ends_with(".idx") || name.ends_with(".tmp") || name == manifest::MANIFEST_FILE
+    })
 }
 
 /// Removes segment files a crash left behind (written but never listed in the manifest).
 fn remove_orphans(dir: &Path, manifest: &Manifest) -> Result<()> {
+    remove_files_where(dir, |name| {
+        let listed = manifest.segments.iter().any(|segment| segment == name);
+        (name.ends_with(".idx") && !listed) || name.ends_with(".tmp")
+    })
+}
+
+/// Removes the files of `dir` whose names `doomed` picks.
+fn remove_files_where(dir: &Path, doomed: impl Fn(&str) -> bool) -> Result<()> {
     let entries = fs::read_dir(dir).map_err(|error| Error::io(dir, error))?;
     for entry in entries {
         let path = entry.map_err(|error| Error::io(dir, error))?.path();
@@ -441,8 +440,7 @@ fn remove_orphans(dir: &Path, manifest: &Manifest) -> Result<()> {
             .file_name()
             .and_then(|name| name.to_str())
             .unwrap_or_default();
-        let listed = manifest.segments.iter().any(|segment| segment == name);
-        if (name.ends_with(".idx") && !listed) || name.ends_with(".tmp") {
+        if doomed(name) {
             fs::remove_file(&path).map_err(|error| Error::io(&path, error))?;
         }
     }
