@@ -64,6 +64,14 @@ echo "import peak anonymous memory: $((peak_anon / 1024)) MB (the rest of RSS is
 echo "== LookupEvents on the imported events"
 "$bench" lookups --data-dir "$out/data" --seconds 20
 
+echo "== LookupEvents over HTTP: SigV4-signed calls on keep-alive connections, server in-process"
+# The server records each call in the data directory (self-audit); nothing else changes.
+"$bench" serve-lookups --data-dir "$out/data" --seconds 30 --connections 8
+
+echo "== ingest over HTTP: POST /ingest, acknowledged once durable (fresh data directory)"
+"$bench" serve-ingest --dir "$out/ingest-data" --seconds "$seconds" --connections 4 --batch 1000
+rm -rf "$out/ingest-data"
+
 echo "== durable journal ingest"
 "$bench" journal --dir "$out/journal" --seconds "$seconds"
 "$bench" journal --dir "$out/journal" --seconds "$seconds" --validate

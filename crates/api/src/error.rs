@@ -19,6 +19,28 @@ pub enum ErrorCode {
     InvalidNextTokenException,
     /// `InvalidEventCategoryException`.
     InvalidEventCategoryException,
+    /// `UnknownOperationException`: the `X-Amz-Target` names no CloudTrail operation.
+    UnknownOperationException,
+    /// `UnsupportedOperationException`: a CloudTrail operation OpenTrail does not serve (yet).
+    UnsupportedOperationException,
+    /// `AccessDeniedException`: the caller's principal may not call the operation.
+    AccessDeniedException,
+    /// `MissingAuthenticationTokenException`: the request carries no signature at all.
+    MissingAuthenticationTokenException,
+    /// `IncompleteSignatureException`: the signature is malformed or lacks a part.
+    IncompleteSignatureException,
+    /// `InvalidSignatureException`: the signature does not match, or its time is outside the allowed skew.
+    InvalidSignatureException,
+    /// `UnrecognizedClientException`: the access key is not known (or a session token was sent).
+    UnrecognizedClientException,
+    /// `InvalidParameterException`: a parameter is out of its allowed range.
+    InvalidParameterException,
+    /// `RequestEntityTooLargeException`: the body is larger than the server accepts.
+    RequestEntityTooLargeException,
+    /// `RequestTimeoutException`: the client sent its request too slowly.
+    RequestTimeoutException,
+    /// `ServiceUnavailableException`: the server is shutting down or overloaded; retry.
+    ServiceUnavailableException,
     /// `SerializationException`: the body is not the operation's JSON shape.
     SerializationException,
     /// `InternalFailure`: our fault; details go to the log, not the client.
@@ -34,6 +56,17 @@ impl ErrorCode {
             ErrorCode::InvalidMaxResultsException => "InvalidMaxResultsException",
             ErrorCode::InvalidNextTokenException => "InvalidNextTokenException",
             ErrorCode::InvalidEventCategoryException => "InvalidEventCategoryException",
+            ErrorCode::UnknownOperationException => "UnknownOperationException",
+            ErrorCode::UnsupportedOperationException => "UnsupportedOperationException",
+            ErrorCode::AccessDeniedException => "AccessDeniedException",
+            ErrorCode::MissingAuthenticationTokenException => "MissingAuthenticationTokenException",
+            ErrorCode::IncompleteSignatureException => "IncompleteSignatureException",
+            ErrorCode::InvalidSignatureException => "InvalidSignatureException",
+            ErrorCode::UnrecognizedClientException => "UnrecognizedClientException",
+            ErrorCode::InvalidParameterException => "InvalidParameterException",
+            ErrorCode::RequestEntityTooLargeException => "RequestEntityTooLargeException",
+            ErrorCode::RequestTimeoutException => "RequestTimeoutException",
+            ErrorCode::ServiceUnavailableException => "ServiceUnavailableException",
             ErrorCode::SerializationException => "SerializationException",
             ErrorCode::InternalFailure => "InternalFailure",
         }
@@ -43,6 +76,9 @@ impl ErrorCode {
     pub const fn http_status(self) -> u16 {
         match self {
             ErrorCode::InternalFailure => 500,
+            ErrorCode::ServiceUnavailableException => 503,
+            ErrorCode::RequestEntityTooLargeException => 413,
+            ErrorCode::RequestTimeoutException => 408,
             _ => 400,
         }
     }
@@ -76,6 +112,25 @@ impl ApiError {
     /// The JSON body: `{"__type": "<code>", "message": "<message>"}`.
     pub fn to_json(&self) -> String {
         serde_json::json!({ "__type": self.code.as_str(), "message": self.message }).to_string()
+    }
+}
+
+impl From<opentrail_sigv4::AuthError> for ApiError {
+    /// AWS's JSON 1.1 services answer every SigV4 failure with HTTP 400 and one of four
+    /// exception names; the finer kinds only matter to our logs.
+    fn from(error: opentrail_sigv4::AuthError) -> ApiError {
+        use opentrail_sigv4::AuthErrorKind;
+        let code = match error.kind() {
+            AuthErrorKind::MissingAuthenticationToken => {
+                ErrorCode::MissingAuthenticationTokenException
+            }
+            AuthErrorKind::IncompleteSignature => ErrorCode::IncompleteSignatureException,
+            AuthErrorKind::UnrecognizedClient | AuthErrorKind::InvalidSecurityToken => {
+                ErrorCode::UnrecognizedClientException
+            }
+            _ => ErrorCode::InvalidSignatureException,
+        };
+        ApiError::new(code, error.message())
     }
 }
 

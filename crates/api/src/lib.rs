@@ -17,10 +17,14 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod dispatch;
 pub mod error;
+pub mod operation;
 pub mod ops;
 
+pub use dispatch::{Scope, Services, call};
 pub use error::{ApiError, ErrorCode};
+pub use operation::{Operation, Status};
 
 /// The `X-Amz-Target` prefix of CloudTrail's control-plane operations.
 pub const TARGET_PREFIX: &str = "CloudTrail_20131101";

@@ -5,6 +5,10 @@
 //!   data directory already holding events (`opentrail import` of generated logs).
 //! - `visibility`: time from an append's acknowledgement to the event being found by a
 //!   lookup, while other threads ingest as fast as they can.
+//! - `serve-lookups`: signed `LookupEvents` calls over HTTP to the server opened in-process
+//!   on an imported data directory, over keep-alive connections: requests/s and latency.
+//! - `serve-ingest`: signed `POST /ingest` calls to the server on a fresh data directory:
+//!   sustained events/s with durable acknowledgement.
 //!
 //! Each prints its figures and the machine it ran on. Benchmarks are commands, never
 //! timed tests.
@@ -23,6 +27,8 @@ use opentrail_store::{DataDir, History, HistoryConfig, LookupEventsInput, Lookup
 use opentrail_types::{SystemClock, Timestamp};
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
+
+mod serve;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -84,6 +90,37 @@ enum Command {
         #[arg(long, default_value_t = 2)]
         loaders: usize,
     },
+    /// LookupEvents over HTTP (SigV4, keep-alive connections) on an existing data directory.
+    ServeLookups {
+        /// Data directory (as filled by `opentrail import`); not changed but for the
+        /// server's own records of the calls.
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// Seconds to run.
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+        /// Concurrent keep-alive connections, one request at a time each.
+        #[arg(long, default_value_t = 8)]
+        connections: usize,
+        /// Journal entries read to pick lookup values from.
+        #[arg(long, default_value_t = 300_000)]
+        sample: usize,
+    },
+    /// POST /ingest over HTTP (SigV4, NDJSON) to a server on a fresh data directory.
+    ServeIngest {
+        /// Scratch folder (removed first); the server's data directory is `DIR/data`.
+        #[arg(long)]
+        dir: PathBuf,
+        /// Seconds to run.
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+        /// Concurrent keep-alive connections, one request at a time each.
+        #[arg(long, default_value_t = 4)]
+        connections: usize,
+        /// Records per request.
+        #[arg(long, default_value_t = 1000)]
+        batch: usize,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -109,6 +146,28 @@ fn main() -> anyhow::Result<()> {
             seconds,
             loaders,
         } => bench_visibility(&dir, seconds, loaders),
+        Command::ServeLookups {
+            data_dir,
+            seconds,
+            connections,
+            sample,
+        } => serve::lookups::run(&serve::lookups::Args {
+            data_dir,
+            seconds,
+            connections,
+            sample,
+        }),
+        Command::ServeIngest {
+            dir,
+            seconds,
+            connections,
+            batch,
+        } => serve::ingest::run(&serve::ingest::Args {
+            dir,
+            seconds,
+            connections,
+            batch,
+        }),
     }
 }
 
@@ -255,6 +314,12 @@ fn attributes(pairs: &[(&str, &str)]) -> LookupEventsInput {
 }
 
 fn sample_kinds(journal: &Journal, sample: usize) -> anyhow::Result<Vec<Kind>> {
+    let records = read_records(journal, sample)?;
+    Ok(kinds_from_records(&records))
+}
+
+/// Reads up to `sample` records from the start of the journal.
+fn read_records(journal: &Journal, sample: usize) -> anyhow::Result<Vec<Record>> {
     let mut reader = journal.reader(journal.start_position())?;
     let mut records: Vec<Record> = Vec::new();
     while records.len() < sample {
@@ -272,6 +337,12 @@ fn sample_kinds(journal: &Journal, sample: usize) -> anyhow::Result<Vec<Kind>> {
         !records.is_empty(),
         "the data directory holds no events; import some first"
     );
+    Ok(records)
+}
+
+/// Lookups of every attribute kind (and a few combinations and time ranges), with values
+/// picked at random from `records`, which must not be empty.
+fn kinds_from_records(records: &[Record]) -> Vec<Kind> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(42);
     let mut pick = |count: usize,
                     make: &dyn Fn(&Record) -> Option<LookupEventsInput>|
@@ -386,10 +457,10 @@ fn sample_kinds(journal: &Journal, sample: usize) -> anyhow::Result<Vec<Kind>> {
             }),
         },
     ];
-    Ok(kinds
+    kinds
         .into_iter()
         .filter(|kind| !kind.inputs.is_empty())
-        .collect())
+        .collect()
 }
 
 fn percentile(sorted: &[Duration], fraction: f64) -> Duration {

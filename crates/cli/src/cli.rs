@@ -24,6 +24,9 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Serve CloudTrail's API (the aws CLI and SDKs work against it), record every call
+    /// to it, and take events from other systems at `/ingest`.
+    Serve(ServeArgs),
     /// Import CloudTrail log files and S3-layout archive trees into event history.
     Import(ImportArgs),
     /// Look up events in event history, with the flags and output of `aws cloudtrail lookup-events`.
@@ -41,6 +44,17 @@ pub struct StoreArgs {
     /// Data directory; overrides `data_dir` of the config file.
     #[arg(long, env = "OPENTRAIL_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
+}
+
+/// `opentrail serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Address to listen on (`HOST:PORT`); overrides `server.listen` of the config
+    /// (default `127.0.0.1:4571`). Port 0 picks a free port.
+    #[arg(long, env = "OPENTRAIL_LISTEN")]
+    pub listen: Option<String>,
 }
 
 /// `opentrail import`.

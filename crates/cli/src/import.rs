@@ -8,10 +8,10 @@ use opentrail_import::{ImportCounters, ImportOptions, ImportSummary, import};
 
 use crate::Outcome;
 use crate::cli::ImportArgs;
-use crate::open::Opened;
+use crate::engine::open_engine;
 
 pub fn run(args: ImportArgs) -> anyhow::Result<Outcome> {
-    let opened = Opened::open(&args.store)?;
+    let opened = open_engine(&args.store, false)?;
     let mut options = ImportOptions {
         max_file_bytes: opened.config.import.max_file_bytes,
         ..ImportOptions::default()

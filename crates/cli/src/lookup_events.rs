@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::Outcome;
 use crate::aws_output::{ResumeToken, print_json};
 use crate::cli::LookupEventsArgs;
-use crate::open::Opened;
+use crate::engine::open_engine;
 
 /// A service error, printed the way the aws CLI prints a `ClientError`.
 #[derive(Debug)]
@@ -80,7 +80,7 @@ fn check_paging_arguments(args: &LookupEventsArgs) -> Result<(), PaginationError
 pub fn run(args: LookupEventsArgs) -> anyhow::Result<Outcome> {
     check_paging_arguments(&args)?;
     let request = build_request(&args)?;
-    let opened = Opened::open_existing(&args.store)?;
+    let opened = open_engine(&args.store, true)?;
     opened.wait_searchable()?;
     let call = |request: LookupEventsRequest| {
         lookup_events::handle(&opened.history, request).map_err(ServiceError)

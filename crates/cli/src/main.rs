@@ -5,11 +5,11 @@
 
 mod aws_output;
 mod cli;
-mod config;
+mod engine;
 mod generate;
 mod import;
 mod lookup_events;
-mod open;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -43,6 +43,7 @@ fn main() -> ExitCode {
 
 fn run(cli: cli::Cli) -> anyhow::Result<Outcome> {
     match cli.command {
+        cli::Command::Serve(args) => serve::run(args),
         cli::Command::Import(args) => import::run(args),
         cli::Command::LookupEvents(args) => lookup_events::run(args),
         cli::Command::Generate(args) => generate::run(args),

@@ -8,4 +8,5 @@
 
 mod aws_cli;
 mod commands;
+mod serve;
 mod support;

@@ -1,6 +1,6 @@
 //! Values that event history derives from a record: the `Username` and `Resources` of a
-//! `LookupEvents` result, and the event name and source that Insights records carry inside
-//! `insightDetails`.
+//! `LookupEvents` result, the event name and source that Insights records carry inside
+//! `insightDetails`, and the account (`recipientAccountId`) whose callers may see the event.
 //!
 //! AWS does not document these derivations (`spec/events-and-queries.md` §2.2 and §7 item
 //! 6); the rules here are OpenTrail's, written down in `docs/compatibility.md`.
@@ -172,6 +172,8 @@ pub trait LookupFields {
     fn declared_resources(&self) -> Vec<(Option<&str>, Option<&str>)>;
     /// `requestParameters`, as raw JSON.
     fn request_parameters_member(&self) -> Option<&RawValue>;
+    /// `recipientAccountId`.
+    fn recipient_account_id_member(&self) -> Option<&str>;
 
     /// The event name history indexes: `eventName`, or for Insights records
     /// `insightDetails.eventName`.
@@ -190,6 +192,13 @@ pub trait LookupFields {
     /// The access key history indexes: `userIdentity.accessKeyId` unless empty.
     fn lookup_access_key_id(&self) -> Option<&str> {
         non_empty(self.identity_member(IdentityMember::AccessKeyId))
+    }
+
+    /// The account history files the record under: `recipientAccountId` unless empty. A
+    /// caller sees only the events of its own account; a record without one is seen only by
+    /// lookups that are not restricted to an account.
+    fn lookup_recipient_account_id(&self) -> Option<&str> {
+        non_empty(self.recipient_account_id_member())
     }
 
     /// `readOnly` as `LookupEvents` renders it: `"true"` / `"false"`.
@@ -228,6 +237,7 @@ pub trait LookupFields {
             username: self.lookup_username().map(str::to_owned),
             access_key_id: self.lookup_access_key_id().map(str::to_owned),
             resources: self.lookup_resources(),
+            recipient_account_id: self.lookup_recipient_account_id().map(str::to_owned),
         }
     }
 }
@@ -289,6 +299,10 @@ impl LookupFields for Record {
 
     fn request_parameters_member(&self) -> Option<&RawValue> {
         self.request_parameters.as_deref()
+    }
+
+    fn recipient_account_id_member(&self) -> Option<&str> {
+        self.recipient_account_id.as_deref()
     }
 }
 
@@ -412,6 +426,8 @@ pub struct LookupKeys {
     pub access_key_id: Option<String>,
     /// As [`Record::lookup_resources`].
     pub resources: Vec<LookupResource>,
+    /// As [`Record::lookup_recipient_account_id`].
+    pub recipient_account_id: Option<String>,
 }
 
 impl Event {
@@ -452,6 +468,8 @@ pub struct IndexView<'a> {
     request_parameters: Option<&'a RawValue>,
     #[serde(rename = "insightDetails", borrow, default)]
     insight_details: Option<InsightView<'a>>,
+    #[serde(rename = "recipientAccountId", borrow, default)]
+    recipient_account_id: Option<Cow<'a, str>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -574,6 +592,10 @@ impl LookupFields for IndexView<'_> {
     fn request_parameters_member(&self) -> Option<&RawValue> {
         self.request_parameters
     }
+
+    fn recipient_account_id_member(&self) -> Option<&str> {
+        self.recipient_account_id.as_deref()
+    }
 }
 
 #[cfg(test)]
@@ -652,6 +674,25 @@ mod tests {
         );
         assert_eq!(record.lookup_event_name(), Some("RunInstances"));
         assert_eq!(record.lookup_event_source(), Some("ec2.amazonaws.com"));
+    }
+
+    #[test]
+    fn recipient_accounts_are_read_by_both_parses_and_empty_ones_are_not_indexed() {
+        let text = r#"{"eventTime":"2026-03-01T00:00:00Z","recipientAccountId":"444455556666"}"#;
+        assert_eq!(
+            record(text).lookup_recipient_account_id(),
+            Some("444455556666")
+        );
+        let view = IndexView::parse(text.as_bytes()).unwrap();
+        assert_eq!(
+            view.lookup_keys().unwrap().recipient_account_id.as_deref(),
+            Some("444455556666")
+        );
+        let empty = r#"{"eventTime":"2026-03-01T00:00:00Z","recipientAccountId":""}"#;
+        assert_eq!(record(empty).lookup_recipient_account_id(), None);
+        let view = IndexView::parse(empty.as_bytes()).unwrap();
+        assert_eq!(view.lookup_keys().unwrap().recipient_account_id, None);
+        assert_eq!(record("{}").lookup_recipient_account_id(), None);
     }
 
     #[test]

@@ -34,5 +34,7 @@
 mod pipeline;
 mod progress;
 
-pub use pipeline::{FileFailure, ImportOptions, ImportSummary, Rejection, import};
+pub use pipeline::{
+    FileFailure, ImportOptions, ImportSummary, Rejection, import, stamped_event_id,
+};
 pub use progress::{ImportCounters, ImportProgress};

@@ -156,6 +156,14 @@ struct Shared<'a> {
 const STAMPED_ID_NAMESPACE: uuid::Uuid =
     uuid::Uuid::from_u128(0x6f70_656e_7472_6169_6c2d_6576_656e_7469);
 
+/// The `eventID` given to a record that has none: a name-based (v5) UUID of its compact
+/// JSON, so the same record sent or imported twice gets the same ID and is kept once.
+pub fn stamped_event_id(compact_record: &[u8]) -> String {
+    uuid::Uuid::new_v5(&STAMPED_ID_NAMESPACE, compact_record)
+        .hyphenated()
+        .to_string()
+}
+
 /// One worker's reusable buffers and appends in flight.
 struct Worker {
     batch: Vec<AppendEntry>,
@@ -266,11 +274,7 @@ impl Shared<'_> {
             let payload = match event.event_id() {
                 Some(id) if !id.is_empty() => std::mem::take(scratch),
                 _ => {
-                    let stamped = STAMPED_ID_NAMESPACE.as_bytes();
-                    let id = uuid::Uuid::new_v5(&uuid::Uuid::from_bytes(*stamped), scratch)
-                        .hyphenated()
-                        .to_string();
-                    event.set_event_id(id);
+                    event.set_event_id(stamped_event_id(scratch));
                     event.to_json()
                 }
             };

@@ -477,6 +477,22 @@ impl Journal {
         receiver.await.map_err(|_| self.closed_error())?
     }
 
+    /// Hands `entries` to the writer without waiting for them to be durable (they are
+    /// written with the next group commit); waits only while the writer's queue is full.
+    /// For records nobody is told were acknowledged, such as a read call's self-audit
+    /// event.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Closed`] when the journal no longer accepts appends.
+    pub async fn submit_async(&self, entries: Vec<AppendEntry>) -> Result<()> {
+        let (reply, _ignored) = oneshot::channel();
+        self.sender
+            .send(Request { entries, reply })
+            .await
+            .map_err(|_| self.closed_error())
+    }
+
     fn closed_error(&self) -> Error {
         Error::Closed {
             reason: self

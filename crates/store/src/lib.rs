@@ -5,6 +5,8 @@
 //! eight lookup attributes — several at once, AND-ed, an extension over CloudTrail — and a
 //! time range, newest first, in pages whose [`LookupPage::next_token`] stays valid while
 //! new events arrive. Events are kept for a retention period counted from their arrival.
+//! A lookup can be restricted to one account ([`LookupQuery::account`], set by the server
+//! from the caller), and then sees only events whose `recipientAccountId` is that account.
 //!
 //! ```
 //! use std::sync::Arc;

@@ -117,6 +117,15 @@ pub struct LookupQuery {
     pub insight: bool,
     /// Page size, 1–50.
     pub max_results: usize,
+    /// The account whose events the caller may see: set by the server from the caller's
+    /// principal, never from the wire request. `None`, as [`LookupQuery::from_input`]
+    /// leaves it, means no restriction (the local `lookup-events` command sees everything).
+    ///
+    /// When set, only events whose `recipientAccountId` equals it are returned (records
+    /// without one are not), whichever attributes or category are asked for, and a
+    /// `NextToken` is accepted only by a query for the same account: one issued for another
+    /// account (or for an unrestricted query) fails with `InvalidNextToken`.
+    pub account: Option<String>,
     /// Where the previous page stopped.
     pub(crate) token: Option<PageToken>,
 }
@@ -182,6 +191,7 @@ impl LookupQuery {
             end_time: input.end_time,
             insight,
             max_results,
+            account: None,
             token: None,
         };
         if let Some(text) = &input.next_token {
@@ -197,6 +207,43 @@ impl LookupQuery {
             query.token = Some(token);
         }
         Ok(query)
+    }
+
+    /// Checks that the next token, if any, was issued for this very request and account.
+    ///
+    /// [`LookupQuery::from_input`] checks the request parameters; the account is set after
+    /// it, so it is checked here, when the query runs (along with the parameters again, in
+    /// case they were changed after parsing).
+    ///
+    /// # Errors
+    ///
+    /// [`LookupErrorKind::InvalidNextToken`] when the token was issued for another request
+    /// or another account.
+    pub(crate) fn check_token_binding(&self) -> Result<(), LookupError> {
+        let Some(token) = &self.token else {
+            return Ok(());
+        };
+        if token.fingerprint != self.fingerprint() {
+            return Err(LookupError::new(
+                LookupErrorKind::InvalidNextToken,
+                "next token was issued for a different request; send the same parameters with it",
+            ));
+        }
+        if token.account != self.account_fingerprint() {
+            return Err(LookupError::new(
+                LookupErrorKind::InvalidNextToken,
+                "next token was issued for a different account",
+            ));
+        }
+        Ok(())
+    }
+
+    /// A hash of [`LookupQuery::account`] for next tokens: 0 when unrestricted.
+    pub(crate) fn account_fingerprint(&self) -> u64 {
+        // `| 1` keeps 0 for "unrestricted" only.
+        self.account.as_deref().map_or(0, |account| {
+            xxhash_rust::xxh3::xxh3_64(account.as_bytes()) | 1
+        })
     }
 
     /// A hash of every parameter a next token must be sent with unchanged.
@@ -442,6 +489,7 @@ mod tests {
         let query = LookupQuery::from_input(&input(&[("EventName", "a")])).unwrap();
         let token = PageToken {
             fingerprint: query.fingerprint(),
+            account: 0,
             snapshot_seq: 9,
             time_ms: 5,
             seq: 3,
@@ -457,5 +505,42 @@ mod tests {
         let mut garbage = input(&[]);
         garbage.next_token = Some(String::from("not-a-token"));
         assert_eq!(kind(&garbage), LookupErrorKind::InvalidNextToken);
+    }
+
+    #[test]
+    fn tokens_are_bound_to_the_account() {
+        let request = input(&[("EventName", "a")]);
+        let mut for_a = LookupQuery::from_input(&request).unwrap();
+        for_a.account = Some(String::from("111111111111"));
+        let token = PageToken {
+            fingerprint: for_a.fingerprint(),
+            account: for_a.account_fingerprint(),
+            snapshot_seq: 9,
+            time_ms: 5,
+            seq: 3,
+        }
+        .encode();
+        let mut with_token = request.clone();
+        with_token.next_token = Some(token);
+        let reuse = |account: Option<&str>| {
+            let mut query = LookupQuery::from_input(&with_token).unwrap();
+            query.account = account.map(str::to_owned);
+            query.check_token_binding().map_err(|error| error.kind())
+        };
+        assert_eq!(reuse(Some("111111111111")), Ok(()));
+        assert_eq!(
+            reuse(Some("222222222222")),
+            Err(LookupErrorKind::InvalidNextToken)
+        );
+        assert_eq!(reuse(None), Err(LookupErrorKind::InvalidNextToken));
+        // Parameters changed after parsing are caught too.
+        let mut changed = LookupQuery::from_input(&with_token).unwrap();
+        changed.account = Some(String::from("111111111111"));
+        changed.attributes[0].value = String::from("b");
+        assert_eq!(
+            changed.check_token_binding().map_err(|error| error.kind()),
+            Err(LookupErrorKind::InvalidNextToken)
+        );
+        assert_ne!(for_a.account_fingerprint(), 0);
     }
 }

@@ -16,6 +16,7 @@ struct Indexed {
     time: Timestamp,
     seq: usize,
     category: EventCategory,
+    account: Option<String>,
     values: Vec<(&'static str, String)>,
 }
 
@@ -41,12 +42,13 @@ fn describe(record: &Record, seq: usize) -> Indexed {
         time: Timestamp::parse_event_time(record.event_time.as_deref().unwrap()).unwrap(),
         seq,
         category: EventCategory::of_record(record),
+        account: record.lookup_recipient_account_id().map(str::to_owned),
         values,
     }
 }
 
 /// The expected answer, computed by scanning every record.
-fn brute_force(all: &[Indexed], input: &LookupEventsInput) -> Vec<String> {
+fn brute_force(all: &[Indexed], input: &LookupEventsInput, account: Option<&str>) -> Vec<String> {
     let insight = input.event_category.is_some();
     let mut matching: Vec<&Indexed> = all
         .iter()
@@ -57,6 +59,7 @@ fn brute_force(all: &[Indexed], input: &LookupEventsInput) -> Vec<String> {
                 doc.category == EventCategory::Management
             }
         })
+        .filter(|doc| account.is_none() || doc.account.as_deref() == account)
         .filter(|doc| input.start_time.is_none_or(|start| doc.time >= start))
         .filter(|doc| input.end_time.is_none_or(|end| doc.time <= end))
         .filter(|doc| {
@@ -109,6 +112,11 @@ fn index_matches_brute_force_on_real_records() {
         all.iter().flat_map(|doc| doc.values.clone()).collect();
     pool.sort();
     pool.dedup();
+    let mut accounts: Vec<String> = all.iter().filter_map(|doc| doc.account.clone()).collect();
+    accounts.sort();
+    accounts.dedup();
+    assert!(accounts.len() >= 2, "the fixtures hold one account only");
+    accounts.push(String::from("000000000000"));
     let times: Vec<i64> = all.iter().map(|doc| doc.time.as_secs()).collect();
     let (min_time, max_time) = (*times.iter().min().unwrap(), *times.iter().max().unwrap());
 
@@ -118,13 +126,15 @@ fn index_matches_brute_force_on_real_records() {
         prop::option::of(0..3_600_i64 * 24 * 400),
         1..=50_i64,
         prop::bool::weighted(0.1),
+        prop::option::of(0..accounts.len()),
     );
     let mut runner = TestRunner::new(Config {
         cases: 300,
         ..Config::default()
     });
     runner
-        .run(&strategy, |(picks, start, span, page, insight)| {
+        .run(&strategy, |(picks, start, span, page, insight, account)| {
+            let account = account.map(|pick| accounts[pick].as_str());
             let mut input = LookupEventsInput {
                 lookup_attributes: picks
                     .iter()
@@ -146,9 +156,9 @@ fn index_matches_brute_force_on_real_records() {
                     )
                 });
             }
-            let expected = brute_force(&all, &input);
-            let actual = ids(&harness.lookup_all(input.clone()));
-            prop_assert_eq!(actual, expected, "input {:?}", input);
+            let expected = brute_force(&all, &input, account);
+            let actual = ids(&harness.lookup_all_as(account, input.clone()));
+            prop_assert_eq!(actual, expected, "input {:?}, account {:?}", input, account);
             Ok(())
         })
         .unwrap();

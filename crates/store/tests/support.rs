@@ -1,10 +1,11 @@
 //! Shared set-up: a journal and a history in a temporary folder.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use opentrail_event::{Event, RecordLimits, minify_json};
-use opentrail_journal::{AppendEntry, Journal, JournalConfig};
+use opentrail_journal::{AppendEntry, Attachment, Journal, JournalConfig};
 use opentrail_store::{History, HistoryConfig, LookupEvent, LookupEventsInput, LookupQuery};
 use opentrail_types::SharedClock;
 
@@ -41,7 +42,18 @@ impl Harness {
     }
 
     /// Appends records (JSON text), stamping missing event IDs, and waits until searchable.
+    /// The history indexes them by parsing them.
     pub fn append(&self, records: &[String]) {
+        self.append_entries(records, false);
+    }
+
+    /// As [`Harness::append`], attaching each event's lookup keys as import and ingest do,
+    /// so that the history indexes them from the keys.
+    pub fn append_with_keys(&self, records: &[String]) {
+        self.append_entries(records, true);
+    }
+
+    fn append_entries(&self, records: &[String], attach_keys: bool) {
         let mut entries = Vec::new();
         for (index, json) in records.iter().enumerate() {
             let compact = minify_json(json.as_bytes());
@@ -52,10 +64,13 @@ impl Harness {
             } else {
                 compact
             };
-            entries.push(AppendEntry::new(
-                event.event_id().unwrap().to_owned(),
-                payload,
-            ));
+            let entry = AppendEntry::new(event.event_id().unwrap().to_owned(), payload);
+            entries.push(if attach_keys {
+                let keys: Attachment = Arc::new(event.lookup_keys());
+                entry.with_attachment(keys)
+            } else {
+                entry
+            });
         }
         self.journal.append(entries).unwrap();
         assert!(self.history().wait_caught_up(Duration::from_secs(10)));
@@ -79,10 +94,20 @@ impl Harness {
     }
 
     /// Every page of a lookup, concatenated.
-    pub fn lookup_all(&self, mut input: LookupEventsInput) -> Vec<LookupEvent> {
+    pub fn lookup_all(&self, input: LookupEventsInput) -> Vec<LookupEvent> {
+        self.lookup_all_as(None, input)
+    }
+
+    /// Every page of a lookup restricted to `account` (as the server sets it), concatenated.
+    pub fn lookup_all_as(
+        &self,
+        account: Option<&str>,
+        mut input: LookupEventsInput,
+    ) -> Vec<LookupEvent> {
         let mut all = Vec::new();
         loop {
-            let query = LookupQuery::from_input(&input).unwrap();
+            let mut query = LookupQuery::from_input(&input).unwrap();
+            query.account = account.map(str::to_owned);
             let page = self.history().lookup_events(&query).unwrap();
             assert!(page.events.len() <= query.max_results);
             all.extend(page.events);

@@ -8,6 +8,7 @@
 
 mod support;
 
+mod accounts;
 mod equivalence;
 mod lifecycle;
 mod semantics;

@@ -13,6 +13,7 @@ use opentrail_store::{History, LookupEvent, LookupEventsInput, LookupPage, Looku
 use opentrail_types::Timestamp;
 
 use crate::ApiError;
+use crate::dispatch::Scope;
 
 /// One element of `LookupAttributes`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,7 +163,22 @@ pub fn handle(
     history: &History,
     request: LookupEventsRequest,
 ) -> Result<LookupEventsResponse, ApiError> {
-    let query = LookupQuery::from_input(&request.into_input())?;
+    handle_scoped(history, request, None)
+}
+
+/// Handles one `LookupEvents` call limited to the events of `scope`'s account (`None`:
+/// every account, for local commands that own the data directory).
+///
+/// # Errors
+///
+/// The AWS exception for a bad request, or `InternalFailure`.
+pub fn handle_scoped(
+    history: &History,
+    request: LookupEventsRequest,
+    scope: Option<&Scope>,
+) -> Result<LookupEventsResponse, ApiError> {
+    let mut query = LookupQuery::from_input(&request.into_input())?;
+    query.account = scope.map(|scope| scope.account_id.clone());
     Ok(history.lookup_events(&query)?.into())
 }
 

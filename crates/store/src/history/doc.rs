@@ -11,6 +11,11 @@ use crate::lookup::AttributeKey;
 /// Term kind of the category pseudo-attribute (not a lookup attribute).
 pub(crate) const CATEGORY_KIND: u8 = 0x20;
 
+/// Term kind of the recipient account (`recipientAccountId`), by which lookups are
+/// restricted to the caller's account; not a lookup attribute. Indexes whose manifest is
+/// older than version 2 lack these terms and are rebuilt.
+pub(crate) const ACCOUNT_KIND: u8 = 8;
+
 /// The kind byte that prefixes an attribute's terms.
 pub(crate) fn attribute_kind(key: AttributeKey) -> u8 {
     match key {
@@ -83,8 +88,13 @@ pub(crate) fn derive_doc(
         Some(false) => READ_ONLY_FALSE,
         Some(true) => READ_ONLY_TRUE,
     };
-    let mut terms = Vec::with_capacity(8);
+    let mut terms = Vec::with_capacity(9);
     terms.push(category_term(keys.category));
+    if let Some(account) = keys.recipient_account_id.as_deref()
+        && !account.is_empty()
+    {
+        terms.push(term(ACCOUNT_KIND, account));
+    }
     let mut add = |key: AttributeKey, value: Option<&str>| {
         if let Some(value) = value.filter(|value| !value.is_empty()) {
             terms.push(term(attribute_kind(key), value));

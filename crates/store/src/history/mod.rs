@@ -169,7 +169,8 @@ pub struct History {
 impl History {
     /// Opens the history in `dir` over `journal` and starts indexing from where it stopped.
     ///
-    /// A damaged or unreadable index is rebuilt from the journal (it holds nothing else).
+    /// A damaged or unreadable index is rebuilt from the journal (it holds nothing else), and
+    /// so is one written by an older version without account terms or for other categories.
     ///
     /// # Errors
     ///
@@ -190,9 +191,16 @@ impl History {
             }
         };
         let wanted = category_names(&config.categories);
-        if manifest.categories != wanted
-            && (manifest.position.is_some() || !manifest.segments.is_empty())
-        {
+        let has_docs = manifest.position.is_some() || !manifest.segments.is_empty();
+        if has_docs && manifest.lacks_account_terms() {
+            tracing::info!(
+                version = manifest.version,
+                "history index predates account terms; rebuilding it from the journal"
+            );
+            reset_index(dir)?;
+            return History::open(dir, journal, config, clock);
+        }
+        if has_docs && manifest.categories != wanted {
             tracing::info!(
                 indexed = ?manifest.categories,
                 configured = ?wanted,
@@ -271,12 +279,14 @@ impl History {
         })
     }
 
-    /// Runs one `LookupEvents` page.
+    /// Runs one `LookupEvents` page, restricted to [`LookupQuery::account`] when set.
     ///
     /// # Errors
     ///
-    /// [`LookupErrorKind::Internal`] when a stored record cannot be read; request errors are
-    /// caught earlier, by [`LookupQuery::from_input`].
+    /// [`LookupErrorKind::InvalidNextToken`] when the query's next token was issued for
+    /// another account (or, if its parameters were changed after parsing, another request);
+    /// [`LookupErrorKind::Internal`] when a stored record cannot be read. Other request
+    /// errors are caught earlier, by [`LookupQuery::from_input`].
     pub fn lookup_events(&self, query: &LookupQuery) -> Result<LookupPage, LookupError> {
         self.inner.lookup_events(query)
     }
@@ -1040,6 +1050,7 @@ impl Inner {
     // ----- lookups --------------------------------------------------------------------
 
     fn lookup_events(&self, query: &LookupQuery) -> Result<LookupPage, LookupError> {
+        query.check_token_binding()?;
         let snapshot = Arc::clone(&self.snapshot.read().unwrap_or_else(PoisonError::into_inner));
         let snapshot_seq = match &query.token {
             Some(token) => token.snapshot_seq,
@@ -1075,6 +1086,7 @@ impl Inner {
             (true, Some(last)) => Some(
                 PageToken {
                     fingerprint: query.fingerprint(),
+                    account: query.account_fingerprint(),
                     snapshot_seq,
                     time_ms: last.time_ms,
                     seq: last.seq,

@@ -5,7 +5,7 @@ use std::collections::BinaryHeap;
 
 use opentrail_event::EventCategory;
 
-use crate::history::doc::{attribute_kind, category_term, id_hash, term};
+use crate::history::doc::{ACCOUNT_KIND, attribute_kind, category_term, id_hash, term};
 use crate::history::segment::{
     Postings, READ_ONLY_FALSE, READ_ONLY_TRUE, SegmentReader, flags_category, flags_read_only,
 };
@@ -14,7 +14,8 @@ use crate::lookup::{AttributeKey, LookupQuery};
 /// A lookup compiled against the index's terms.
 #[derive(Debug)]
 pub(crate) struct Plan {
-    /// Terms every doc must have.
+    /// Terms every doc must have (attributes, the category when only one is allowed, the
+    /// caller's account when restricted).
     pub terms: Vec<Vec<u8>>,
     /// `EventId` values the doc's ID must hash to (several when AND-ed: then all equal).
     pub id_hashes: Vec<u64>,
@@ -68,6 +69,11 @@ impl Plan {
         }
         if let [only] = allowed.as_slice() {
             plan.terms.push(category_term(*only));
+        }
+        // Every driver (all docs, shortest list, event ID hashes) checks every term, so
+        // this one keeps other accounts' events out of every kind of lookup.
+        if let Some(account) = &query.account {
+            plan.terms.push(term(ACCOUNT_KIND, account));
         }
         for attribute in &query.attributes {
             match attribute.key {

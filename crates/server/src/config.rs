@@ -1,0 +1,604 @@
+//! The config file: what the system does. Every member has a default, so an empty file
+//! (or none) is a complete config. This is the reference; every member is listed with its
+//! default and unit.
+//!
+//! ```toml
+//! # Where journal, history, credentials and everything else live.
+//! data_dir = "./opentrail-data"
+//! # The Region this server is: the SigV4 credential scope clients sign for, and the
+//! # `awsRegion` of the events it records about itself.
+//! region = "us-east-1"
+//!
+//! [server]
+//! # Address `opentrail serve` listens on (the API, /ingest, /healthz, /metrics).
+//! listen = "127.0.0.1:4571"
+//! # Largest request body accepted, in bytes (as sent, before any gzip decoding).
+//! max_body_bytes = 16777216
+//! # Largest gzip-encoded /ingest body once decoded, in bytes.
+//! max_decoded_body_bytes = 134217728
+//! # Time a client has to send its request headers and body, in seconds.
+//! request_timeout_secs = 30
+//! # Connections served at once; more wait in the kernel's accept queue.
+//! max_connections = 1024
+//! # Time in-flight requests get to finish after a shutdown signal, in seconds.
+//! shutdown_grace_secs = 30
+//!
+//! [admin]
+//! # Account of the admin key made on first start. Absent: a random 12-digit account,
+//! # chosen on first start and kept in the data directory (`admin.json`).
+//! # account_id = "123456789012"
+//!
+//! [ingest]
+//! # Most records in one /ingest request.
+//! max_records_per_request = 10000
+//!
+//! [history]
+//! # Days an event stays searchable, counted from its arrival (an imported archive is kept
+//! # this long after the import, however old its events).
+//! retention_days = 90
+//! # Categories held besides Insights: any of "Management", "Data", "NetworkActivity".
+//! categories = ["Management"]
+//!
+//! [journal]
+//! # Size at which a journal segment file is closed and the next begun, in bytes.
+//! segment_bytes = 268435456
+//!
+//! [import]
+//! # Largest decompressed file accepted, in bytes (gzip bombs are refused above it).
+//! max_file_bytes = 536870912
+//! ```
+//!
+//! More access keys, each bound to a principal, are declared as `[[keys]]` tables (none by
+//! default; the admin key of the data directory always exists):
+//!
+//! ```toml
+//! [[keys]]
+//! access_key_id = "AKIAAUDITOR000000001"    # 16 to 128 letters and digits
+//! secret_access_key = "..."                 # at least 16 characters
+//! account_id = "111122223333"               # 12 digits: the only account it sees
+//! user_name = "auditor"                     # the IAM-style user name
+//! # arn = "arn:aws:iam::111122223333:user/auditor"   # default: made from the two above
+//! permission = "read-only"                  # "read-only", "ingest-only" or "admin"
+//! ```
+//!
+//! **Environment overrides.** Any scalar member can be set from the environment as
+//! `OPENTRAIL__<SECTION>__<MEMBER>` (top-level members: `OPENTRAIL__<MEMBER>`), upper or
+//! lower case: `OPENTRAIL__SERVER__LISTEN=0.0.0.0:4571`,
+//! `OPENTRAIL__HISTORY__RETENTION_DAYS=30`. The value is read as a TOML value when it is
+//! one (`30`, `true`, `["Management","Data"]`) and as a string otherwise. The environment
+//! wins over the file; command-line flags (`--data-dir`, `--listen`) win over both.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use opentrail_event::EventCategory;
+use serde::Deserialize;
+
+/// Prefix of the environment variables that override config members.
+pub const ENV_PREFIX: &str = "OPENTRAIL__";
+
+/// A config that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config file `{path}`")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The TOML (after environment overrides) does not fit the config.
+    #[error("config {origin} is not valid")]
+    Parse {
+        /// `file `…`` or `from the environment`.
+        origin: String,
+        /// Why.
+        #[source]
+        source: toml::de::Error,
+    },
+    /// A member has a value out of its range.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// The whole config file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Data directory. Default `./opentrail-data`.
+    pub data_dir: PathBuf,
+    /// The server's Region. Default `us-east-1`.
+    pub region: String,
+    /// `[server]`.
+    pub server: ServerSection,
+    /// `[admin]`.
+    pub admin: AdminSection,
+    /// `[ingest]`.
+    pub ingest: IngestSection,
+    /// `[[keys]]`: access keys besides the admin key.
+    pub keys: Vec<KeySection>,
+    /// Event history.
+    pub history: HistorySection,
+    /// The journal.
+    pub journal: JournalSection,
+    /// `opentrail import`.
+    pub import: ImportSection,
+}
+
+/// `[server]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerSection {
+    /// Listen address. Default `127.0.0.1:4571`.
+    pub listen: String,
+    /// Largest body, in bytes. Default 16,777,216 (16 MiB).
+    pub max_body_bytes: u64,
+    /// Largest decoded gzip body, in bytes. Default 134,217,728 (128 MiB).
+    pub max_decoded_body_bytes: u64,
+    /// Time to receive a request, in seconds. Default 30.
+    pub request_timeout_secs: u64,
+    /// Connections served at once. Default 1024.
+    pub max_connections: usize,
+    /// Grace period for in-flight requests at shutdown, in seconds. Default 30.
+    pub shutdown_grace_secs: u64,
+}
+
+/// `[admin]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AdminSection {
+    /// The admin key's account. Default: random, chosen on first start.
+    pub account_id: Option<String>,
+}
+
+/// `[ingest]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IngestSection {
+    /// Most records per request. Default 10,000.
+    pub max_records_per_request: usize,
+}
+
+/// One `[[keys]]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeySection {
+    /// The access key id.
+    pub access_key_id: String,
+    /// The secret access key.
+    pub secret_access_key: String,
+    /// The principal's account (12 digits).
+    pub account_id: String,
+    /// The principal's user name.
+    pub user_name: String,
+    /// The principal's ARN. Default `arn:aws:iam::<account_id>:user/<user_name>`.
+    pub arn: Option<String>,
+    /// `read-only`, `ingest-only` or `admin`.
+    pub permission: String,
+}
+
+/// `[history]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HistorySection {
+    /// Days an event stays searchable, from its arrival. Default 90.
+    pub retention_days: u64,
+    /// Categories held besides Insights. Default `["Management"]`.
+    pub categories: Vec<String>,
+}
+
+/// `[journal]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct JournalSection {
+    /// Segment size, in bytes. Default 268,435,456 (256 MiB).
+    pub segment_bytes: u64,
+}
+
+/// `[import]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImportSection {
+    /// Largest decompressed file, in bytes. Default 536,870,912 (512 MiB).
+    pub max_file_bytes: u64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            data_dir: PathBuf::from("./opentrail-data"),
+            region: String::from("us-east-1"),
+            server: ServerSection::default(),
+            admin: AdminSection::default(),
+            ingest: IngestSection::default(),
+            keys: Vec::new(),
+            history: HistorySection::default(),
+            journal: JournalSection::default(),
+            import: ImportSection::default(),
+        }
+    }
+}
+
+impl Default for ServerSection {
+    fn default() -> ServerSection {
+        ServerSection {
+            listen: String::from("127.0.0.1:4571"),
+            max_body_bytes: 16 * 1024 * 1024,
+            max_decoded_body_bytes: 128 * 1024 * 1024,
+            request_timeout_secs: 30,
+            max_connections: 1024,
+            shutdown_grace_secs: 30,
+        }
+    }
+}
+
+impl Default for IngestSection {
+    fn default() -> IngestSection {
+        IngestSection {
+            max_records_per_request: 10_000,
+        }
+    }
+}
+
+impl Default for HistorySection {
+    fn default() -> HistorySection {
+        HistorySection {
+            retention_days: 90,
+            categories: vec![String::from("Management")],
+        }
+    }
+}
+
+impl Default for JournalSection {
+    fn default() -> JournalSection {
+        JournalSection {
+            segment_bytes: 256 * 1024 * 1024,
+        }
+    }
+}
+
+impl Default for ImportSection {
+    fn default() -> ImportSection {
+        ImportSection {
+            max_file_bytes: 512 * 1024 * 1024,
+        }
+    }
+}
+
+impl Config {
+    /// Reads `path` (or starts from the defaults when there is none), then applies the
+    /// `OPENTRAIL__…` variables among `environment`.
+    ///
+    /// # Errors
+    ///
+    /// An unreadable file, TOML errors, unknown members, and values out of range.
+    pub fn load(
+        path: Option<&Path>,
+        environment: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        let (mut table, origin) = match path {
+            None => (toml::Table::new(), String::from("(defaults)")),
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+                let table: toml::Table =
+                    toml::from_str(&text).map_err(|source| ConfigError::Parse {
+                        origin: format!("file `{}`", path.display()),
+                        source,
+                    })?;
+                (table, format!("file `{}`", path.display()))
+            }
+        };
+        let overridden = apply_environment(&mut table, environment)?;
+        let origin = if overridden.is_empty() {
+            origin
+        } else {
+            format!("{origin} with {}", overridden.join(", "))
+        };
+        let config: Config = table
+            .try_into()
+            .map_err(|source| ConfigError::Parse { origin, source })?;
+        config.check()?;
+        Ok(config)
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        let invalid = |message: String| Err(ConfigError::Invalid(message));
+        if self.history.retention_days == 0 {
+            return invalid(String::from("`history.retention_days` must be at least 1"));
+        }
+        self.history_categories()?;
+        if self.journal.segment_bytes < 1024 * 1024 {
+            return invalid(String::from(
+                "`journal.segment_bytes` must be at least 1048576",
+            ));
+        }
+        if self.import.max_file_bytes == 0 {
+            return invalid(String::from("`import.max_file_bytes` must be at least 1"));
+        }
+        if !is_region(&self.region) {
+            return invalid(format!(
+                "`region` is `{}`; a Region looks like `us-east-1`",
+                self.region
+            ));
+        }
+        self.listen_address()?;
+        let server = &self.server;
+        if server.max_body_bytes < 1024 {
+            return invalid(String::from(
+                "`server.max_body_bytes` must be at least 1024",
+            ));
+        }
+        if server.max_decoded_body_bytes < server.max_body_bytes {
+            return invalid(String::from(
+                "`server.max_decoded_body_bytes` must be at least `server.max_body_bytes`",
+            ));
+        }
+        if server.request_timeout_secs == 0 {
+            return invalid(String::from(
+                "`server.request_timeout_secs` must be at least 1",
+            ));
+        }
+        if server.max_connections == 0 {
+            return invalid(String::from("`server.max_connections` must be at least 1"));
+        }
+        if self.ingest.max_records_per_request == 0 {
+            return invalid(String::from(
+                "`ingest.max_records_per_request` must be at least 1",
+            ));
+        }
+        if let Some(account) = &self.admin.account_id
+            && !is_account_id(account)
+        {
+            return invalid(format!(
+                "`admin.account_id` is `{account}`; an account id is 12 digits"
+            ));
+        }
+        Ok(())
+    }
+
+    /// `server.listen` as an address.
+    ///
+    /// # Errors
+    ///
+    /// When it is not `HOST:PORT` with an IP address.
+    pub fn listen_address(&self) -> Result<SocketAddr, ConfigError> {
+        self.server.listen.parse().map_err(|_| {
+            ConfigError::Invalid(format!(
+                "`server.listen` is `{}`; give an IP address and port such as `127.0.0.1:4571`",
+                self.server.listen
+            ))
+        })
+    }
+
+    /// `history.categories` as categories.
+    ///
+    /// # Errors
+    ///
+    /// A name that is not `Management`, `Data` or `NetworkActivity`.
+    pub fn history_categories(&self) -> Result<Vec<EventCategory>, ConfigError> {
+        let mut categories = Vec::new();
+        for name in &self.history.categories {
+            match EventCategory::from_wire(name) {
+                Some(
+                    category @ (EventCategory::Management
+                    | EventCategory::Data
+                    | EventCategory::NetworkActivity),
+                ) => {
+                    categories.push(category);
+                }
+                _ => {
+                    return Err(ConfigError::Invalid(format!(
+                        "`history.categories` has `{name}`; use Management, Data or NetworkActivity"
+                    )));
+                }
+            }
+        }
+        Ok(categories)
+    }
+
+    /// `history.retention_days` as a duration.
+    pub fn retention(&self) -> Duration {
+        Duration::from_secs(self.history.retention_days.saturating_mul(86_400))
+    }
+}
+
+/// Whether `text` is 12 ASCII digits.
+pub fn is_account_id(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|byte| byte.is_ascii_digit())
+}
+
+fn is_region(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 32
+        && text
+            .bytes()
+            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
+        && !text.starts_with('-')
+        && !text.ends_with('-')
+}
+
+/// Writes the `OPENTRAIL__…` variables into `table`; returns their names.
+fn apply_environment(
+    table: &mut toml::Table,
+    environment: impl IntoIterator<Item = (String, String)>,
+) -> Result<Vec<String>, ConfigError> {
+    let mut applied = Vec::new();
+    for (name, value) in environment {
+        let Some(path) = name.strip_prefix(ENV_PREFIX) else {
+            continue;
+        };
+        let parts: Vec<String> = path.split("__").map(str::to_ascii_lowercase).collect();
+        if parts.iter().any(String::is_empty) || parts.len() > 2 {
+            return Err(ConfigError::Invalid(format!(
+                "environment variable `{name}` names no config member; use `{ENV_PREFIX}<MEMBER>` or `{ENV_PREFIX}<SECTION>__<MEMBER>`"
+            )));
+        }
+        let parsed = parse_env_value(&value);
+        let mut target = &mut *table;
+        for section in &parts[..parts.len() - 1] {
+            let entry = target
+                .entry(section.clone())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            let toml::Value::Table(inner) = entry else {
+                return Err(ConfigError::Invalid(format!(
+                    "environment variable `{name}`: `{section}` is not a section"
+                )));
+            };
+            target = inner;
+        }
+        if let Some(member) = parts.last() {
+            target.insert(member.clone(), parsed);
+        }
+        applied.push(format!("`{name}`"));
+    }
+    Ok(applied)
+}
+
+/// A TOML value when the text is one (`30`, `true`, `["a"]`), else the text as a string.
+fn parse_env_value(text: &str) -> toml::Value {
+    let document = format!("value = {text}");
+    match toml::from_str::<toml::Table>(&document) {
+        Ok(mut table) => table
+            .remove("value")
+            .unwrap_or_else(|| toml::Value::String(text.to_owned())),
+        Err(_) => toml::Value::String(text.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn documented_examples() -> Vec<String> {
+        let mut examples = Vec::new();
+        let mut current: Option<Vec<&str>> = None;
+        for line in include_str!("config.rs").lines() {
+            let Some(doc) = line.strip_prefix("//!") else {
+                continue;
+            };
+            let doc = doc.strip_prefix(' ').unwrap_or(doc);
+            match (&mut current, doc) {
+                (None, "```toml") => current = Some(Vec::new()),
+                (Some(lines), "```") => {
+                    examples.push(lines.join("\n"));
+                    current = None;
+                }
+                (Some(lines), text) => lines.push(text),
+                (None, _) => {}
+            }
+        }
+        examples
+    }
+
+    #[test]
+    fn the_documented_example_is_the_default() {
+        let documented = &documented_examples()[0];
+        let parsed: Config = toml::from_str(documented).unwrap();
+        let default = Config::default();
+        assert_eq!(parsed.data_dir, default.data_dir);
+        assert_eq!(parsed.region, default.region);
+        assert_eq!(parsed.server.listen, default.server.listen);
+        assert_eq!(parsed.server.max_body_bytes, default.server.max_body_bytes);
+        assert_eq!(
+            parsed.server.max_decoded_body_bytes,
+            default.server.max_decoded_body_bytes
+        );
+        assert_eq!(
+            parsed.server.request_timeout_secs,
+            default.server.request_timeout_secs
+        );
+        assert_eq!(
+            parsed.server.max_connections,
+            default.server.max_connections
+        );
+        assert_eq!(
+            parsed.server.shutdown_grace_secs,
+            default.server.shutdown_grace_secs
+        );
+        assert_eq!(parsed.admin.account_id, default.admin.account_id);
+        assert_eq!(
+            parsed.ingest.max_records_per_request,
+            default.ingest.max_records_per_request
+        );
+        assert_eq!(
+            parsed.history.retention_days,
+            default.history.retention_days
+        );
+        assert_eq!(parsed.history.categories, default.history.categories);
+        assert_eq!(parsed.journal.segment_bytes, default.journal.segment_bytes);
+        assert_eq!(parsed.import.max_file_bytes, default.import.max_file_bytes);
+    }
+
+    #[test]
+    fn the_documented_key_example_parses() {
+        let documented = &documented_examples()[1];
+        let parsed: Config = toml::from_str(documented).unwrap();
+        assert_eq!(parsed.keys.len(), 1);
+        assert_eq!(parsed.keys[0].permission, "read-only");
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_refused() {
+        assert!(toml::from_str::<Config>("[history]\nretention = 5").is_err());
+        let bad: Config = toml::from_str("[history]\ncategories = [\"Insight\"]").unwrap();
+        assert!(bad.check().is_err());
+        let zero: Config = toml::from_str("[history]\nretention_days = 0").unwrap();
+        assert!(zero.check().is_err());
+        let listen: Config = toml::from_str("[server]\nlisten = \"localhost\"").unwrap();
+        assert!(listen.check().is_err());
+        let account: Config = toml::from_str("[admin]\naccount_id = \"12\"").unwrap();
+        assert!(account.check().is_err());
+    }
+
+    #[test]
+    fn environment_overrides_win_over_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("opentrail.toml");
+        std::fs::write(&path, "[server]\nlisten = \"127.0.0.1:1\"\n").unwrap();
+        let environment = vec![
+            (
+                String::from("OPENTRAIL__SERVER__LISTEN"),
+                String::from("127.0.0.1:2"),
+            ),
+            (
+                String::from("OPENTRAIL__history__retention_days"),
+                String::from("30"),
+            ),
+            (
+                String::from("OPENTRAIL__DATA_DIR"),
+                String::from("/tmp/x y"),
+            ),
+            (String::from("UNRELATED"), String::from("1")),
+        ];
+        let config = Config::load(Some(&path), environment).unwrap();
+        assert_eq!(config.server.listen, "127.0.0.1:2");
+        assert_eq!(config.history.retention_days, 30);
+        assert_eq!(config.data_dir, PathBuf::from("/tmp/x y"));
+    }
+
+    #[test]
+    fn bad_environment_overrides_name_the_variable() {
+        let unknown = Config::load(
+            None,
+            vec![(String::from("OPENTRAIL__SERVER__NOPE"), String::from("1"))],
+        )
+        .unwrap_err();
+        assert!(
+            format!("{unknown}").contains("OPENTRAIL__SERVER__NOPE"),
+            "{unknown}"
+        );
+        let deep = Config::load(
+            None,
+            vec![(String::from("OPENTRAIL__A__B__C"), String::from("1"))],
+        )
+        .unwrap_err();
+        assert!(format!("{deep}").contains("OPENTRAIL__A__B__C"));
+    }
+}

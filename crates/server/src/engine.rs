@@ -1,0 +1,120 @@
+//! Opening a data directory's journal and history: shared by `opentrail serve` and the
+//! commands that work on a data directory directly (`import`, `lookup-events`).
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use opentrail_journal::{Journal, JournalConfig};
+use opentrail_store::{DataDir, History, HistoryConfig};
+use opentrail_types::SharedClock;
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+
+/// An open data directory with its journal and history. Holds the data directory's lock:
+/// no other process can open it meanwhile.
+#[derive(Debug)]
+pub struct Engine {
+    /// The config it was opened with.
+    pub config: Config,
+    /// The journal.
+    pub journal: Journal,
+    /// Event history.
+    pub history: History,
+    // Dropped last: the lock outlives journal and history.
+    data_dir: DataDir,
+}
+
+impl Engine {
+    /// Opens (creating it if needed) the data directory of `config`.
+    ///
+    /// # Errors
+    ///
+    /// The directory is locked by another process, or cannot be read or written.
+    pub fn open(config: Config, clock: SharedClock) -> Result<Engine> {
+        Engine::open_with(config, clock, DataDir::open)
+    }
+
+    /// Opens an existing data directory, for commands that only read it.
+    ///
+    /// # Errors
+    ///
+    /// As [`Engine::open`], and when the directory does not exist.
+    pub fn open_existing(config: Config, clock: SharedClock) -> Result<Engine> {
+        Engine::open_with(config, clock, DataDir::open_existing)
+    }
+
+    fn open_with(
+        config: Config,
+        clock: SharedClock,
+        open_data_dir: fn(&Path) -> opentrail_store::Result<DataDir>,
+    ) -> Result<Engine> {
+        let data_dir = open_data_dir(&config.data_dir).map_err(|source| Error::DataDir {
+            path: config.data_dir.clone(),
+            source,
+        })?;
+        let journal_config = JournalConfig {
+            segment_bytes: config.journal.segment_bytes,
+            ..JournalConfig::default()
+        };
+        let journal = Journal::open(&data_dir.journal_dir(), journal_config, clock.clone())
+            .map_err(|source| Error::Journal {
+                path: data_dir.root().to_path_buf(),
+                source,
+            })?;
+        let history_config = HistoryConfig {
+            retention: config.retention(),
+            categories: config.history_categories()?,
+            ..HistoryConfig::default()
+        };
+        let history = History::open(
+            &data_dir.history_dir(),
+            journal.clone(),
+            history_config,
+            clock,
+        )
+        .map_err(|source| Error::History {
+            path: data_dir.root().to_path_buf(),
+            source,
+        })?;
+        Ok(Engine {
+            config,
+            journal,
+            history,
+            data_dir,
+        })
+    }
+
+    /// The data directory's root.
+    pub fn root(&self) -> &Path {
+        self.data_dir.root()
+    }
+
+    /// Waits until every durable event is searchable, saying so in the log when it takes a
+    /// while (a first open after an upgrade or a damaged index rebuilds from the journal).
+    ///
+    /// # Errors
+    ///
+    /// When history has not caught up after a day.
+    pub fn wait_searchable(&self) -> Result<()> {
+        let started = Instant::now();
+        let mut announced = false;
+        while !self.history.wait_caught_up(Duration::from_secs(1)) {
+            if !announced {
+                tracing::warn!("event history is catching up with the journal…");
+                announced = true;
+            }
+            if started.elapsed() > Duration::from_secs(24 * 3600) {
+                return Err(Error::HistoryStalled);
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes what the history holds in memory and releases everything, the lock last.
+    pub fn close(self) {
+        self.history.close();
+        self.journal.close();
+        drop(self.data_dir);
+    }
+}

@@ -1,0 +1,60 @@
+//! Errors that stop the server from starting or running (request failures are
+//! [`opentrail_api::ApiError`]s and go to the client).
+
+use std::path::PathBuf;
+
+use crate::config::ConfigError;
+
+/// Result with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why the server (or a command opening a data directory) could not go on.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The config.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The data directory could not be opened (locked by another process, missing...).
+    #[error("cannot open data directory `{}`", path.display())]
+    DataDir {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: opentrail_store::Error,
+    },
+    /// The journal.
+    #[error("cannot open the journal in `{}`", path.display())]
+    Journal {
+        /// The data directory.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: opentrail_journal::Error,
+    },
+    /// Event history.
+    #[error("cannot open event history in `{}`", path.display())]
+    History {
+        /// The data directory.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: opentrail_store::Error,
+    },
+    /// History did not catch up with the journal.
+    #[error("event history did not catch up with the journal")]
+    HistoryStalled,
+    /// Access keys and principals.
+    #[error("{0}")]
+    Keys(String),
+    /// A file operation.
+    #[error("{what}")]
+    Io {
+        /// What was being done.
+        what: String,
+        /// Why it failed.
+        #[source]
+        source: std::io::Error,
+    },
+}
