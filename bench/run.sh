@@ -4,8 +4,9 @@
 # printed figures into docs/benchmarks.md.
 #
 #   BENCH_EVENTS   events to generate (default 10000000)
-#   BENCH_OUT      scratch folder (default bench/out; needs ~40 GB for 10 M events)
-#   BENCH_SECONDS  length of the timed ingest and visibility runs (default 60)
+#   BENCH_OUT      scratch folder (default bench/out; needs ~40 GB for 10 M events, and
+#                  ~10 GB more while serve-ingest runs: 1.6 KB per event ingested)
+#   BENCH_SECONDS  length of the timed ingest (journal and HTTP) and visibility runs (default 60)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

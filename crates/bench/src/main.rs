@@ -195,7 +195,12 @@ fn print_machine() {
         })
         .unwrap_or(0);
     let cores = std::thread::available_parallelism().map_or(0, usize::from);
-    println!("machine: {cores} cores ({cpu}), {memory} GiB memory");
+    // Others' work on the machine skews every figure: say how busy it was at the start.
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| text.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_default();
+    println!("machine: {cores} cores ({cpu}), {memory} GiB memory, load average {load} at start");
 }
 
 /// A realistic record (a real management event from the fixtures, 1.3 KB) with a fresh ID.

@@ -293,9 +293,11 @@ async fn api(state: &Arc<State>, peer: SocketAddr, request: Request<Incoming>) -
             source_ip: peer.ip().to_string(),
             user_agent: header_text(&parts.headers, USER_AGENT.as_str()),
             request_parameters: audit::request_parameters(&recorded_body),
+            // Reads never log their response: do not parse it for nothing.
             response_elements: result
                 .as_ref()
                 .ok()
+                .filter(|_| !read_only)
                 .and_then(|body| serde_json::from_slice(body).ok()),
             error: error.map(|error| (error.code.as_str(), error.message.as_str())),
         };
