@@ -150,17 +150,52 @@ async fn read_body(
     }
 }
 
-/// Checks the signature and finds the caller. On failure, returns the error and the caller
-/// when the key is known (the failed call is then recorded under that identity).
-fn authenticate(
-    state: &State,
+/// A signature check and who it names: the caller, or the error and the caller when the
+/// key is known (the failed call is then recorded under that identity).
+type Authenticated = Result<Caller, (ApiError, Option<Caller>)>;
+
+/// Bodies up to this size are hashed for the signature check on the async thread (well
+/// under half a millisecond); larger ones on the blocking pool.
+const INLINE_HASH_BYTES: usize = 64 * 1024;
+
+/// Checks the signature of a request whose body has been read, off the async thread when
+/// the body is large (hashing 1.5 MB takes about a millisecond).
+async fn authenticate(
+    state: &Arc<State>,
     parts: &http::request::Parts,
+    body: &Bytes,
+) -> Authenticated {
+    if body.len() <= INLINE_HASH_BYTES {
+        return check_signature(state, &parts.method, &parts.uri, &parts.headers, body);
+    }
+    let (worker, method, uri, headers, body) = (
+        state.clone(),
+        parts.method.clone(),
+        parts.uri.clone(),
+        parts.headers.clone(),
+        body.clone(),
+    );
+    tokio::task::spawn_blocking(move || check_signature(&worker, &method, &uri, &headers, &body))
+        .await
+        .unwrap_or_else(|error| {
+            Err((
+                internal(&format!("the signature check failed: {error}")).error,
+                None,
+            ))
+        })
+}
+
+fn check_signature(
+    state: &State,
+    method: &Method,
+    uri: &http::Uri,
+    headers: &HeaderMap,
     body: &[u8],
-) -> Result<Caller, (ApiError, Option<Caller>)> {
+) -> Authenticated {
     let now_ms = state.clock.now().as_millis();
     let verified = state
         .verifier
-        .verify_parts(parts, body, now_ms, |access_key_id| {
+        .verify(method, uri, headers, body, now_ms, |access_key_id| {
             state
                 .keys
                 .get(access_key_id)
@@ -193,6 +228,33 @@ fn authenticate(
             });
             Err((ApiError::from(error), caller))
         }
+    }
+}
+
+/// The self-audit record of a call, with what every request knows filled in;
+/// parameters, response and error are set by the caller.
+fn call_record<'a>(
+    state: &'a State,
+    request_id: &'a str,
+    peer: SocketAddr,
+    headers: &'a HeaderMap,
+    caller: &'a Caller,
+    event_name: &'a str,
+    read_only: bool,
+) -> ApiCall<'a> {
+    ApiCall {
+        time: state.clock.now(),
+        event_id: state.ids.uuid(),
+        request_id,
+        event_name,
+        read_only,
+        region: &state.engine.config.region,
+        caller,
+        source_ip: peer.ip().to_string(),
+        user_agent: header_text(headers, USER_AGENT.as_str()),
+        request_parameters: None,
+        response_elements: None,
+        error: None,
     }
 }
 
@@ -232,7 +294,7 @@ async fn api(state: &Arc<State>, peer: SocketAddr, request: Request<Incoming>) -
         )
         .await?;
         recorded_body = body.clone();
-        let known = match authenticate(state, &parts, &body) {
+        let known = match authenticate(state, &parts, &body).await {
             Ok(known) => known,
             Err((error, known)) => {
                 caller = known;
@@ -268,30 +330,12 @@ async fn api(state: &Arc<State>, peer: SocketAddr, request: Request<Incoming>) -
             json_response(StatusCode::OK, body.clone(), &request_id),
             200,
         ),
-        Err(failure) => {
-            let status = status_of(&failure.error);
-            let mut response = error_response(&failure.error, &request_id, status);
-            if failure.close {
-                response
-                    .headers_mut()
-                    .insert(CONNECTION, HeaderValue::from_static("close"));
-            }
-            (response, status.as_u16())
-        }
+        Err(failure) => failure_response(failure, &request_id),
     };
     if let (Some(caller), Ok(operation)) = (&caller, &operation) {
         let error = result.as_ref().err().map(|failure| &failure.error);
         let read_only = operation.is_read_only();
         let call = ApiCall {
-            time: state.clock.now(),
-            event_id: state.ids.uuid(),
-            request_id: &request_id,
-            event_name: operation.name(),
-            read_only,
-            region: &state.engine.config.region,
-            caller,
-            source_ip: peer.ip().to_string(),
-            user_agent: header_text(&parts.headers, USER_AGENT.as_str()),
             request_parameters: audit::request_parameters(&recorded_body),
             // Reads never log their response: do not parse it for nothing.
             response_elements: result
@@ -300,6 +344,15 @@ async fn api(state: &Arc<State>, peer: SocketAddr, request: Request<Incoming>) -
                 .filter(|_| !read_only)
                 .and_then(|body| serde_json::from_slice(body).ok()),
             error: error.map(|error| (error.code.as_str(), error.message.as_str())),
+            ..call_record(
+                state,
+                &request_id,
+                peer,
+                &parts.headers,
+                caller,
+                operation.name(),
+                read_only,
+            )
         };
         // A call that changed something answers only once its record is durable; reads
         // do not wait (their record commits with the next group commit, milliseconds later).
@@ -349,6 +402,19 @@ fn internal(detail: &str) -> Failure {
         ErrorCode::InternalFailure,
         "an internal error occurred; the server log has the details",
     ))
+}
+
+/// The error response of a failed request; it closes the connection when the body was
+/// not read to its end.
+fn failure_response(failure: &Failure, request_id: &str) -> (HttpResponse, u16) {
+    let status = status_of(&failure.error);
+    let mut response = error_response(&failure.error, request_id, status);
+    if failure.close {
+        response
+            .headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+    }
+    (response, status.as_u16())
 }
 
 fn status_of(error: &ApiError) -> StatusCode {
@@ -428,7 +494,7 @@ async fn ingest_route(
             state.engine.config.server.max_body_bytes,
         )
         .await?;
-        let known = match authenticate(state, &parts, &body) {
+        let known = match authenticate(state, &parts, &body).await {
             Ok(known) => known,
             Err((error, known)) => {
                 caller = known;
@@ -496,21 +562,20 @@ async fn ingest_route(
         let mut entries = prepared.entries;
         // The call's own record rides in the same group commit as the records it carried.
         let call = ApiCall {
-            time: state.clock.now(),
-            event_id: state.ids.uuid(),
-            request_id: &request_id,
-            event_name: INGEST_OPERATION,
-            read_only: false,
-            region: &state.engine.config.region,
-            caller: &known,
-            source_ip: peer.ip().to_string(),
-            user_agent: header_text(&parts.headers, USER_AGENT.as_str()),
             request_parameters: Some(request_parameters),
             response_elements: Some(serde_json::json!({
                 "recordsReceived": prepared.records,
                 "recordsRefused": refused_count,
             })),
-            error: None,
+            ..call_record(
+                state,
+                &request_id,
+                peer,
+                &parts.headers,
+                &known,
+                INGEST_OPERATION,
+                false,
+            )
         };
         let audit_appended = match audit_entry(call) {
             Ok(entry) => {
@@ -576,31 +641,21 @@ async fn ingest_route(
             let body = serde_json::to_vec(ingested).unwrap_or_else(|_| b"{}".to_vec());
             (json_response(StatusCode::OK, body, &request_id), 200)
         }
-        Err(failure) => {
-            let status = status_of(&failure.error);
-            let mut response = error_response(&failure.error, &request_id, status);
-            if failure.close {
-                response
-                    .headers_mut()
-                    .insert(CONNECTION, HeaderValue::from_static("close"));
-            }
-            (response, status.as_u16())
-        }
+        Err(failure) => failure_response(failure, &request_id),
     };
     if let (Some(caller), Err(failure), false) = (&caller, &result, audit_done) {
         let call = ApiCall {
-            time: state.clock.now(),
-            event_id: state.ids.uuid(),
-            request_id: &request_id,
-            event_name: INGEST_OPERATION,
-            read_only: false,
-            region: &state.engine.config.region,
-            caller,
-            source_ip: peer.ip().to_string(),
-            user_agent: header_text(&parts.headers, USER_AGENT.as_str()),
             request_parameters: parameters,
-            response_elements: None,
             error: Some((failure.error.code.as_str(), failure.error.message.as_str())),
+            ..call_record(
+                state,
+                &request_id,
+                peer,
+                &parts.headers,
+                caller,
+                INGEST_OPERATION,
+                false,
+            )
         };
         record_audit_event(state, call, false).await;
     }

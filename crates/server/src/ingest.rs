@@ -234,9 +234,7 @@ fn check_record(
     }
     match event.record().recipient_account_id.as_deref() {
         Some(account) if account == caller.account_id => {}
-        Some(account) if caller.may_use_other_accounts => {
-            let _ = account;
-        }
+        Some(_) if caller.may_use_other_accounts => {}
         Some(account) => {
             return Err((
                 "AccountMismatch",
