@@ -103,3 +103,16 @@ pub(crate) fn save(dir: &Path, name: &str, position: Position) -> Result<()> {
     fs::rename(&temporary, &path).map_err(|error| Error::io(&path, error))?;
     sync_dir(&folder)
 }
+
+/// Removes consumer `name`'s saved position, so it no longer holds back retention.
+/// Removing a position that does not exist is not an error.
+pub(crate) fn remove(dir: &Path, name: &str) -> Result<()> {
+    check_name(name)?;
+    let folder = folder(dir);
+    let path = folder.join(format!("{name}.json"));
+    match fs::remove_file(&path) {
+        Ok(()) => sync_dir(&folder),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(error) => Err(Error::io(&path, error)),
+    }
+}

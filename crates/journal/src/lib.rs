@@ -594,6 +594,16 @@ impl Journal {
         consumer::save(&self.shared.dir, name, position)
     }
 
+    /// Forgets consumer `name` (a deleted trail's delivery, say): its saved position no
+    /// longer holds back retention.
+    ///
+    /// # Errors
+    ///
+    /// I/O errors; an invalid consumer name.
+    pub fn remove_consumer_position(&self, name: &str) -> Result<()> {
+        consumer::remove(&self.shared.dir, name)
+    }
+
     /// Removes segments whose frames all arrived before `cutoff` and that every consumer
     /// has read past. The segment being written is never removed. Returns how many went.
     ///

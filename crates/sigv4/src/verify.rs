@@ -83,6 +83,7 @@ pub struct Verifier {
     region: String,
     service: String,
     max_skew: Duration,
+    any_region: bool,
 }
 
 /// A request whose signature checked out.
@@ -90,7 +91,8 @@ pub struct Verifier {
 pub struct Verified {
     /// The access key ID that signed the request (known to the key lookup).
     pub access_key_id: String,
-    /// The region of the credential scope (the verifier's).
+    /// The region of the credential scope (the verifier's, or the request's with
+    /// [`Verifier::with_any_region`]).
     pub region: String,
     /// The service of the credential scope (the verifier's).
     pub service: String,
@@ -112,7 +114,17 @@ impl Verifier {
             region: region.into(),
             service: service.into(),
             max_skew: DEFAULT_MAX_SKEW,
+            any_region: false,
         }
+    }
+
+    /// Returns the verifier accepting a credential scope of any Region (any name shaped
+    /// like `us-east-1`), not only its own: one server answers for every Region, as the
+    /// requests' Region decides which trails are home and which are shadows.
+    /// [`Verified::region`] tells which Region a request was signed for.
+    pub fn with_any_region(mut self) -> Verifier {
+        self.any_region = true;
+        self
     }
 
     /// Returns the verifier allowing `max_skew` between a request's time and now. Sub-second
@@ -272,7 +284,12 @@ impl Verifier {
     /// Every scope mismatch is reported at once, each sentence as AWS words it.
     fn check_scope(&self, presented: &PresentedSignature) -> Result<(), AuthError> {
         let mut message = String::new();
-        if presented.region != self.region {
+        let region_ok = if self.any_region {
+            is_region_name(&presented.region)
+        } else {
+            presented.region == self.region
+        };
+        if !region_ok {
             message.push_str(&format!(
                 "Credential should be scoped to a valid region, not '{}'. ",
                 presented.region
@@ -477,5 +494,37 @@ mod tests {
         let verifier = Verifier::new("r", "s").with_max_skew(Duration::from_millis(1500));
         assert_eq!(verifier.max_skew(), Duration::from_secs(1));
         assert_eq!(Verifier::new("r", "s").max_skew(), DEFAULT_MAX_SKEW);
+    }
+}
+
+/// Whether `text` is shaped like a Region name: lowercase words joined by `-`, ending in a
+/// number (`us-east-1`, `us-gov-west-1`, `eu-central-2`).
+fn is_region_name(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    parts.len() >= 3
+        && text.len() <= 32
+        && parts.iter().all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|last| last.bytes().all(|byte| byte.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod region_tests {
+    use super::is_region_name;
+
+    #[test]
+    fn region_names() {
+        for good in ["us-east-1", "us-gov-west-1", "eu-central-2", "ap-southeast-4"] {
+            assert!(is_region_name(good), "{good}");
+        }
+        for bad in ["", "us-east", "US-EAST-1", "us--1", "us-east-x", "useast1", "us-east-1-"] {
+            assert!(!is_region_name(bad), "{bad}");
+        }
     }
 }
