@@ -4,6 +4,7 @@
 use std::fmt;
 
 use opentrail_store::{LookupError, LookupErrorKind};
+use opentrail_trails::ErrorKind as TrailErrorKind;
 
 /// AWS error codes OpenTrail returns. The name is the exception botocore raises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -45,6 +46,54 @@ pub enum ErrorCode {
     SerializationException,
     /// `InternalFailure`: our fault; details go to the log, not the client.
     InternalFailure,
+    /// `TrailNotFoundException`: no trail of the caller's account matches the name or ARN.
+    TrailNotFoundException,
+    /// `TrailAlreadyExistsException`: a trail of that name already exists in the region.
+    TrailAlreadyExistsException,
+    /// `InvalidTrailNameException`: the trail name breaks the naming rules.
+    InvalidTrailNameException,
+    /// `CloudTrailARNInvalidException`: a value that should be a trail ARN is not a valid one.
+    CloudTrailARNInvalidException,
+    /// `MaximumNumberOfTrailsExceededException`: the region already has the maximum number of trails.
+    MaximumNumberOfTrailsExceededException,
+    /// `S3BucketDoesNotExistException`: the trail's bucket does not exist.
+    S3BucketDoesNotExistException,
+    /// `InvalidS3BucketNameException`: the bucket name breaks S3's naming rules.
+    InvalidS3BucketNameException,
+    /// `InsufficientS3BucketPolicyException`: the bucket does not let CloudTrail write.
+    InsufficientS3BucketPolicyException,
+    /// `InvalidS3PrefixException`: the S3 key prefix is too long.
+    InvalidS3PrefixException,
+    /// `InvalidSnsTopicNameException`: the SNS topic name or ARN is malformed.
+    InvalidSnsTopicNameException,
+    /// `InsufficientSnsTopicPolicyException`: the SNS topic is unknown or does not let CloudTrail publish.
+    InsufficientSnsTopicPolicyException,
+    /// `InvalidKmsKeyIdException`: the KMS key ID is none of the accepted forms.
+    InvalidKmsKeyIdException,
+    /// `InvalidParameterCombinationException`: members that cannot go together.
+    InvalidParameterCombinationException,
+    /// `InvalidCloudWatchLogsLogGroupArnException`: the CloudWatch Logs log group ARN is malformed.
+    InvalidCloudWatchLogsLogGroupArnException,
+    /// `InvalidCloudWatchLogsRoleArnException`: the CloudWatch Logs role ARN is malformed or missing.
+    InvalidCloudWatchLogsRoleArnException,
+    /// `InvalidHomeRegionException`: a trail is changed from outside its home region.
+    InvalidHomeRegionException,
+    /// `InvalidEventSelectorsException`: the event selectors break a rule.
+    InvalidEventSelectorsException,
+    /// `InvalidInsightSelectorsException`: the Insights selectors are malformed or their prerequisites unmet.
+    InvalidInsightSelectorsException,
+    /// `InsightNotEnabledException`: the trail has no Insights selectors.
+    InsightNotEnabledException,
+    /// `TagsLimitExceededException`: a trail would carry too many tags.
+    TagsLimitExceededException,
+    /// `InvalidTagParameterException`: a tag key or value is malformed, or a key repeats.
+    InvalidTagParameterException,
+    /// `ResourceNotFoundException`: the tagged resource does not exist.
+    ResourceNotFoundException,
+    /// `InvalidTokenException`: a pagination token that was never issued.
+    InvalidTokenException,
+    /// `OrganizationsNotInUseException`: organization trails: OpenTrail has no AWS Organizations.
+    OrganizationsNotInUseException,
 }
 
 impl ErrorCode {
@@ -69,6 +118,38 @@ impl ErrorCode {
             ErrorCode::ServiceUnavailableException => "ServiceUnavailableException",
             ErrorCode::SerializationException => "SerializationException",
             ErrorCode::InternalFailure => "InternalFailure",
+            ErrorCode::TrailNotFoundException => "TrailNotFoundException",
+            ErrorCode::TrailAlreadyExistsException => "TrailAlreadyExistsException",
+            ErrorCode::InvalidTrailNameException => "InvalidTrailNameException",
+            ErrorCode::CloudTrailARNInvalidException => "CloudTrailARNInvalidException",
+            ErrorCode::MaximumNumberOfTrailsExceededException => {
+                "MaximumNumberOfTrailsExceededException"
+            }
+            ErrorCode::S3BucketDoesNotExistException => "S3BucketDoesNotExistException",
+            ErrorCode::InvalidS3BucketNameException => "InvalidS3BucketNameException",
+            ErrorCode::InsufficientS3BucketPolicyException => "InsufficientS3BucketPolicyException",
+            ErrorCode::InvalidS3PrefixException => "InvalidS3PrefixException",
+            ErrorCode::InvalidSnsTopicNameException => "InvalidSnsTopicNameException",
+            ErrorCode::InsufficientSnsTopicPolicyException => "InsufficientSnsTopicPolicyException",
+            ErrorCode::InvalidKmsKeyIdException => "InvalidKmsKeyIdException",
+            ErrorCode::InvalidParameterCombinationException => {
+                "InvalidParameterCombinationException"
+            }
+            ErrorCode::InvalidCloudWatchLogsLogGroupArnException => {
+                "InvalidCloudWatchLogsLogGroupArnException"
+            }
+            ErrorCode::InvalidCloudWatchLogsRoleArnException => {
+                "InvalidCloudWatchLogsRoleArnException"
+            }
+            ErrorCode::InvalidHomeRegionException => "InvalidHomeRegionException",
+            ErrorCode::InvalidEventSelectorsException => "InvalidEventSelectorsException",
+            ErrorCode::InvalidInsightSelectorsException => "InvalidInsightSelectorsException",
+            ErrorCode::InsightNotEnabledException => "InsightNotEnabledException",
+            ErrorCode::TagsLimitExceededException => "TagsLimitExceededException",
+            ErrorCode::InvalidTagParameterException => "InvalidTagParameterException",
+            ErrorCode::ResourceNotFoundException => "ResourceNotFoundException",
+            ErrorCode::InvalidTokenException => "InvalidTokenException",
+            ErrorCode::OrganizationsNotInUseException => "OrganizationsNotInUseException",
         }
     }
 
@@ -148,10 +229,94 @@ impl From<LookupError> for ApiError {
     }
 }
 
+impl From<opentrail_trails::Error> for ApiError {
+    /// Refusals keep their message (AWS's text where known); storage failures and bugs
+    /// become a generic `InternalFailure`, and the bucket probe being unreachable a
+    /// retryable `ServiceUnavailableException`.
+    fn from(error: opentrail_trails::Error) -> ApiError {
+        let code = match error.kind() {
+            TrailErrorKind::TrailNotFound => ErrorCode::TrailNotFoundException,
+            TrailErrorKind::TrailAlreadyExists => ErrorCode::TrailAlreadyExistsException,
+            TrailErrorKind::InvalidTrailName => ErrorCode::InvalidTrailNameException,
+            TrailErrorKind::CloudTrailArnInvalid => ErrorCode::CloudTrailARNInvalidException,
+            TrailErrorKind::MaximumNumberOfTrailsExceeded => {
+                ErrorCode::MaximumNumberOfTrailsExceededException
+            }
+            TrailErrorKind::S3BucketDoesNotExist => ErrorCode::S3BucketDoesNotExistException,
+            TrailErrorKind::InvalidS3BucketName => ErrorCode::InvalidS3BucketNameException,
+            TrailErrorKind::InsufficientS3BucketPolicy => {
+                ErrorCode::InsufficientS3BucketPolicyException
+            }
+            TrailErrorKind::InvalidS3Prefix => ErrorCode::InvalidS3PrefixException,
+            TrailErrorKind::InvalidSnsTopicName => ErrorCode::InvalidSnsTopicNameException,
+            TrailErrorKind::InsufficientSnsTopicPolicy => {
+                ErrorCode::InsufficientSnsTopicPolicyException
+            }
+            TrailErrorKind::InvalidKmsKeyId => ErrorCode::InvalidKmsKeyIdException,
+            TrailErrorKind::InvalidParameterCombination => {
+                ErrorCode::InvalidParameterCombinationException
+            }
+            TrailErrorKind::InvalidCloudWatchLogsLogGroupArn => {
+                ErrorCode::InvalidCloudWatchLogsLogGroupArnException
+            }
+            TrailErrorKind::InvalidCloudWatchLogsRoleArn => {
+                ErrorCode::InvalidCloudWatchLogsRoleArnException
+            }
+            TrailErrorKind::InvalidHomeRegion => ErrorCode::InvalidHomeRegionException,
+            TrailErrorKind::InvalidEventSelectors => ErrorCode::InvalidEventSelectorsException,
+            TrailErrorKind::InvalidInsightSelectors => ErrorCode::InvalidInsightSelectorsException,
+            TrailErrorKind::InsightNotEnabled => ErrorCode::InsightNotEnabledException,
+            TrailErrorKind::TagsLimitExceeded => ErrorCode::TagsLimitExceededException,
+            TrailErrorKind::InvalidTagParameter => ErrorCode::InvalidTagParameterException,
+            TrailErrorKind::ResourceNotFound => ErrorCode::ResourceNotFoundException,
+            TrailErrorKind::InvalidParameter => ErrorCode::InvalidParameterException,
+            TrailErrorKind::InvalidToken => ErrorCode::InvalidTokenException,
+            TrailErrorKind::OrganizationsNotInUse => ErrorCode::OrganizationsNotInUseException,
+            TrailErrorKind::Unsupported => ErrorCode::UnsupportedOperationException,
+            TrailErrorKind::DependencyUnavailable => ErrorCode::ServiceUnavailableException,
+            _ => return ApiError::new(ErrorCode::InternalFailure, "an internal error occurred"),
+        };
+        ApiError::new(code, error.message())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use opentrail_store::{LookupEventsInput, LookupQuery};
+
+    #[test]
+    fn trail_errors_map_to_their_exceptions() {
+        use opentrail_trails::{Error, ErrorKind};
+        let cases = [
+            (ErrorKind::TrailNotFound, "TrailNotFoundException", 400),
+            (
+                ErrorKind::CloudTrailArnInvalid,
+                "CloudTrailARNInvalidException",
+                400,
+            ),
+            (ErrorKind::Unsupported, "UnsupportedOperationException", 400),
+            (
+                ErrorKind::DependencyUnavailable,
+                "ServiceUnavailableException",
+                503,
+            ),
+            (
+                ErrorKind::InvalidParameter,
+                "InvalidParameterException",
+                400,
+            ),
+        ];
+        for (kind, code, status) in cases {
+            let error = ApiError::from(Error::rejected(kind, "text"));
+            assert_eq!(error.code.as_str(), code);
+            assert_eq!(error.code.http_status(), status);
+            assert_eq!(error.message, "text");
+        }
+        let internal = ApiError::from(Error::Internal(String::from("secret detail")));
+        assert_eq!(internal.code, ErrorCode::InternalFailure);
+        assert!(!internal.message.contains("secret"));
+    }
 
     #[test]
     fn lookup_errors_map_to_their_exceptions() {

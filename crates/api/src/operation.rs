@@ -72,7 +72,6 @@ pub enum Status {
     Planned(&'static str),
 }
 
-const TRAILS: Status = Status::Planned("trails");
 const LAKE: Status = Status::Planned("Lake event data stores");
 const INSIGHTS: Status = Status::Planned("Insights");
 const DASHBOARDS: Status = Status::Planned("Lake dashboards");
@@ -80,20 +79,20 @@ const FEDERATION: Status =
     Status::Planned("AWS Organizations and Lake Formation federation (not planned yet)");
 
 operations! {
-    AddTags: Write, TRAILS;
+    AddTags: Write, Status::Implemented;
     CancelQuery: Write, LAKE;
     CreateChannel: Write, LAKE;
     CreateDashboard: Write, DASHBOARDS;
     CreateEventDataStore: Write, LAKE;
-    CreateTrail: Write, TRAILS;
+    CreateTrail: Write, Status::Implemented;
     DeleteChannel: Write, LAKE;
     DeleteDashboard: Write, DASHBOARDS;
     DeleteEventDataStore: Write, LAKE;
     DeleteResourcePolicy: Write, LAKE;
-    DeleteTrail: Write, TRAILS;
+    DeleteTrail: Write, Status::Implemented;
     DeregisterOrganizationDelegatedAdmin: Write, FEDERATION;
     DescribeQuery: Read, LAKE;
-    DescribeTrails: Read, TRAILS;
+    DescribeTrails: Read, Status::Implemented;
     DisableFederation: Write, FEDERATION;
     EnableFederation: Write, FEDERATION;
     GenerateQuery: Read, LAKE;
@@ -101,13 +100,13 @@ operations! {
     GetDashboard: Read, DASHBOARDS;
     GetEventConfiguration: Read, LAKE;
     GetEventDataStore: Read, LAKE;
-    GetEventSelectors: Read, TRAILS;
+    GetEventSelectors: Read, Status::Implemented;
     GetImport: Read, LAKE;
-    GetInsightSelectors: Read, TRAILS;
+    GetInsightSelectors: Read, Status::Implemented;
     GetQueryResults: Read, LAKE;
     GetResourcePolicy: Read, LAKE;
-    GetTrail: Read, TRAILS;
-    GetTrailStatus: Read, TRAILS;
+    GetTrail: Read, Status::Implemented;
+    GetTrailStatus: Read, Status::Implemented;
     ListChannels: Read, LAKE;
     ListDashboards: Read, DASHBOARDS;
     ListEventDataStores: Read, LAKE;
@@ -115,31 +114,31 @@ operations! {
     ListImports: Read, LAKE;
     ListInsightsData: Read, INSIGHTS;
     ListInsightsMetricData: Read, INSIGHTS;
-    ListPublicKeys: Read, TRAILS;
+    ListPublicKeys: Read, Status::Implemented;
     ListQueries: Read, LAKE;
-    ListTags: Read, TRAILS;
-    ListTrails: Read, TRAILS;
+    ListTags: Read, Status::Implemented;
+    ListTrails: Read, Status::Implemented;
     LookupEvents: Read, Status::Implemented;
     PutEventConfiguration: Write, LAKE;
-    PutEventSelectors: Write, TRAILS;
-    PutInsightSelectors: Write, TRAILS;
+    PutEventSelectors: Write, Status::Implemented;
+    PutInsightSelectors: Write, Status::Implemented;
     PutResourcePolicy: Write, LAKE;
     RegisterOrganizationDelegatedAdmin: Write, FEDERATION;
-    RemoveTags: Write, TRAILS;
+    RemoveTags: Write, Status::Implemented;
     RestoreEventDataStore: Write, LAKE;
     SearchSampleQueries: Read, LAKE;
     StartDashboardRefresh: Write, DASHBOARDS;
     StartEventDataStoreIngestion: Write, LAKE;
     StartImport: Write, LAKE;
-    StartLogging: Write, TRAILS;
+    StartLogging: Write, Status::Implemented;
     StartQuery: Write, LAKE;
     StopEventDataStoreIngestion: Write, LAKE;
     StopImport: Write, LAKE;
-    StopLogging: Write, TRAILS;
+    StopLogging: Write, Status::Implemented;
     UpdateChannel: Write, LAKE;
     UpdateDashboard: Write, DASHBOARDS;
     UpdateEventDataStore: Write, LAKE;
-    UpdateTrail: Write, TRAILS;
+    UpdateTrail: Write, Status::Implemented;
 }
 
 impl Operation {
@@ -242,8 +241,10 @@ mod tests {
         assert!(Operation::LookupEvents.is_read_only());
         assert!(!Operation::CreateTrail.is_read_only());
         assert!(Operation::LookupEvents.unsupported_error().is_none());
-        let error = Operation::CreateTrail.unsupported_error().unwrap();
+        assert!(Operation::CreateTrail.unsupported_error().is_none());
+        assert!(Operation::ListPublicKeys.unsupported_error().is_none());
+        let error = Operation::ListEventDataStores.unsupported_error().unwrap();
         assert_eq!(error.code, ErrorCode::UnsupportedOperationException);
-        assert!(error.message.contains("trails"));
+        assert!(error.message.contains("Lake"));
     }
 }

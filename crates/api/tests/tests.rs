@@ -6,4 +6,5 @@
     reason = "tests fail by panicking"
 )]
 
+mod trails_wire;
 mod wire;

@@ -146,6 +146,9 @@ impl Worker {
 
     fn step(&mut self, trail: &Trail) -> Result<Step> {
         self.refresh_selectors(trail);
+        // The home chain exists before anything is delivered, so its windows start at
+        // the moment validation started, whenever this thread first runs.
+        self.ensure_home_chain(trail)?;
         self.drain_outbox(trail)?;
         let read = self.read(trail)?;
         let now = self.ctx.clock.now();
@@ -425,11 +428,12 @@ impl Worker {
             .any(|chain| chain.account == account && chain.region == region && chain.since == since)
             && self.wanted_chain(trail) == Some(since)
         {
+            // The window is the one the file was delivered in, however late this runs.
             self.state.chains.push(chain::new_chain(
                 &account,
                 &region,
                 since,
-                self.ctx.clock.now(),
+                delivered.delivered_at,
                 &self.ctx.config,
             ));
         }
@@ -450,7 +454,10 @@ impl Worker {
         if trail.deleted_at.is_some() || !trail.logging || !trail.log_file_validation_enabled {
             return None;
         }
-        trail.validation_since
+        // Digest times have whole seconds; chains are keyed by their start.
+        trail
+            .validation_since
+            .map(|since| Timestamp::from_secs(since.as_millis().div_euclid(1_000)))
     }
 
     /// Whether the stop of logging (or the deletion) is far enough behind that every
@@ -471,25 +478,33 @@ impl Worker {
             || (caught_up && self.ctx.clock.now().as_millis() > horizon)
     }
 
+    fn ensure_home_chain(&mut self, trail: &Trail) -> Result<()> {
+        let Some(since) = self.wanted_chain(trail) else {
+            return Ok(());
+        };
+        let home = (trail.account_id.as_str(), trail.home_region.as_str());
+        let exists = self.state.chains.iter().any(|chain| {
+            (chain.account.as_str(), chain.region.as_str()) == home && chain.since == since
+        });
+        if !exists {
+            // Windows count from `since` even when this runs later (a restart): the hours
+            // missed get their digests, empty or not, as the trail was logging.
+            self.state.chains.push(chain::new_chain(
+                home.0,
+                home.1,
+                since,
+                since,
+                &self.ctx.config,
+            ));
+            self.folder.save(&self.state)?;
+        }
+        Ok(())
+    }
+
     /// Starts, advances and ends digest chains.
     fn keep_chains(&mut self, trail: &Trail) -> Result<()> {
         let wanted = self.wanted_chain(trail);
         let now = self.ctx.clock.now();
-        if let Some(since) = wanted {
-            let home = (trail.account_id.as_str(), trail.home_region.as_str());
-            if !self.state.chains.iter().any(|chain| {
-                (chain.account.as_str(), chain.region.as_str()) == home && chain.since == since
-            }) {
-                self.state.chains.push(chain::new_chain(
-                    home.0,
-                    home.1,
-                    since,
-                    now,
-                    &self.ctx.config,
-                ));
-                self.folder.save(&self.state)?;
-            }
-        }
         // Chains that ended: a final digest once everything they cover is delivered.
         let ending: Vec<usize> = (0..self.state.chains.len())
             .filter(|index| Some(self.state.chains[*index].since) != wanted)

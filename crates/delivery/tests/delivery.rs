@@ -78,6 +78,11 @@ struct World {
 
 impl World {
     fn new(start: &str) -> World {
+        // Delivery's log lines show in a failing test's output.
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter("opentrail_delivery=debug")
+            .try_init();
         let root = tempfile::tempdir().unwrap();
         let clock = Arc::new(ManualClock::new(time(start)));
         let shared: SharedClock = clock.clone();
@@ -193,11 +198,24 @@ impl World {
             }
             assert!(
                 started.elapsed() < Duration::from_secs(20),
-                "timed out waiting for {what}; bucket holds {keys:#?}; trail status {:?}",
-                self.trails.get_trail_status(&self.caller(), "main-trail")
+                "timed out waiting for {what}; bucket holds {keys:#?}; trail status {:?}; delivery state {}",
+                self.trails.get_trail_status(&self.caller(), "main-trail"),
+                self.delivery_state()
             );
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// Every trail's delivery state file, for failure messages.
+    fn delivery_state(&self) -> String {
+        let mut shown = String::new();
+        if let Ok(entries) = std::fs::read_dir(self.root.path().join("delivery")) {
+            for entry in entries.flatten() {
+                let state = std::fs::read_to_string(entry.path().join("state.json"));
+                shown.push_str(&format!("\n{}: {state:?}", entry.path().display()));
+            }
+        }
+        shown
     }
 
     fn read(&self, key: &str) -> Vec<u8> {
@@ -284,6 +302,9 @@ fn log_files_and_digests_are_byte_exact_and_chained() {
         .unwrap();
     world.advance_to("2026-03-02T10:30:03Z");
     let keys = world.wait_for("the final digest", |keys| keys.len() == 4);
+    // Nothing more comes: no digest is written twice, none after the final one.
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(world.keys(), keys);
     drop(delivery);
 
     let mut shown = String::new();

@@ -44,6 +44,9 @@ pub struct Caller {
     pub principal: Arc<Principal>,
     /// The access key id the request was signed with.
     pub access_key_id: String,
+    /// The Region the request was signed for (the server's own when the signature did
+    /// not get that far): the call's `awsRegion`, and the Region its trails are seen from.
+    pub region: String,
 }
 
 /// One call to record.
@@ -198,6 +201,7 @@ mod tests {
 
     fn caller() -> Caller {
         Caller {
+            region: String::from("us-east-1"),
             principal: Arc::new(Principal {
                 account_id: String::from("111122223333"),
                 arn: String::from("arn:aws:iam::111122223333:user/admin"),

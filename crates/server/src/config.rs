@@ -46,6 +46,39 @@
 //! [import]
 //! # Largest decompressed file accepted, in bytes (gzip bombs are refused above it).
 //! max_file_bytes = 536870912
+//!
+//! [trails]
+//! # Seconds the oldest event of a batch waits before its log file is written (CloudTrail:
+//! # about 5 minutes). 1 to 3600. The variable OPENTRAIL_DELIVERY_INTERVAL_SECS overrides it.
+//! delivery_interval_secs = 300
+//! # Seconds between digest files of a trail (CloudTrail: one hour). 1 to 86400. The
+//! # variable OPENTRAIL_DIGEST_PERIOD_SECS overrides it.
+//! digest_period_secs = 3600
+//! # Days a digest signing key signs before the next one takes over (old public keys
+//! # stay listed by ListPublicKeys forever).
+//! key_rotation_days = 30
+//! # Bytes of records a trail's open batches hold before their files are written early.
+//! max_batch_bytes = 67108864
+//! # Network activity event sources accepted by advanced selectors besides CloudTrail's
+//! # own list, e.g. ["myservice.example.com"].
+//! network_event_sources = []
+//! ```
+//!
+//! A trail's `S3BucketName` names a bucket. `[[buckets]]` tables say where one is; a bucket
+//! not listed is the local directory `<data_dir>/buckets/<name>/` when that directory
+//! exists, and otherwise an S3 bucket reached the standard AWS way (`AWS_ENDPOINT_URL_S3`
+//! or `AWS_ENDPOINT_URL`, `AWS_REGION`, `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` or the
+//! shared credentials and config files with `AWS_PROFILE`):
+//!
+//! ```toml
+//! [[buckets]]
+//! name = "audit-archive"
+//! kind = "s3"                              # "s3" or "local" (<data_dir>/buckets/<name>/)
+//! endpoint_url = "http://127.0.0.1:9000"   # MinIO, Ceph, moto...; absent: AWS
+//! region = "us-east-1"
+//! access_key_id = "..."                    # absent: the environment's credentials
+//! secret_access_key = "..."
+//! path_style = true                        # path-style addressing (custom endpoints use it anyway)
 //! ```
 //!
 //! More access keys, each bound to a principal, are declared as `[[keys]]` tables (none by
@@ -127,7 +160,56 @@ pub struct Config {
     pub journal: JournalSection,
     /// `opentrail import`.
     pub import: ImportSection,
+    /// Trail delivery and digests.
+    pub trails: TrailsSection,
+    /// `[[buckets]]`: where trail buckets are.
+    pub buckets: Vec<opentrail_blob::BucketConfig>,
+    /// The `AWS_*` variables (and `HOME`) of the environment the config was loaded with:
+    /// how buckets not listed in `[[buckets]]` are reached, the standard AWS way.
+    #[serde(skip)]
+    pub aws_environment: Vec<(String, String)>,
 }
+
+/// `[trails]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TrailsSection {
+    /// Seconds the oldest event of a batch waits before its file is written. Default 300.
+    pub delivery_interval_secs: u64,
+    /// Seconds between digests. Default 3600.
+    pub digest_period_secs: u64,
+    /// Days a signing key signs. Default 30.
+    pub key_rotation_days: u64,
+    /// Bytes of records open batches hold before their files are written. Default 64 MiB.
+    pub max_batch_bytes: u64,
+    /// Extra network activity event sources. Default none.
+    pub network_event_sources: Vec<String>,
+}
+
+impl Default for TrailsSection {
+    fn default() -> TrailsSection {
+        TrailsSection {
+            delivery_interval_secs: 300,
+            digest_period_secs: 3_600,
+            key_rotation_days: 30,
+            max_batch_bytes: 64 * 1024 * 1024,
+            network_event_sources: Vec::new(),
+        }
+    }
+}
+
+/// Variables named in the trail issue (short names for tests and demos) and the config
+/// member each stands for.
+const SHORT_VARIABLES: &[(&str, &str)] = &[
+    (
+        "OPENTRAIL_DELIVERY_INTERVAL_SECS",
+        "OPENTRAIL__TRAILS__DELIVERY_INTERVAL_SECS",
+    ),
+    (
+        "OPENTRAIL_DIGEST_PERIOD_SECS",
+        "OPENTRAIL__TRAILS__DIGEST_PERIOD_SECS",
+    ),
+];
 
 /// `[server]`.
 #[derive(Debug, Clone, Deserialize)]
@@ -219,6 +301,9 @@ impl Default for Config {
             history: HistorySection::default(),
             journal: JournalSection::default(),
             import: ImportSection::default(),
+            trails: TrailsSection::default(),
+            buckets: Vec::new(),
+            aws_environment: Vec::new(),
         }
     }
 }
@@ -295,15 +380,28 @@ impl Config {
                 (table, format!("file `{}`", path.display()))
             }
         };
+        let environment: Vec<(String, String)> = environment.into_iter().collect();
+        let aws_environment: Vec<(String, String)> = environment
+            .iter()
+            .filter(|(name, _)| name.starts_with("AWS_") || name == "HOME")
+            .cloned()
+            .collect();
+        let environment = environment.into_iter().map(|(name, value)| {
+            match SHORT_VARIABLES.iter().find(|(short, _)| *short == name) {
+                Some((_, long)) => ((*long).to_owned(), value),
+                None => (name, value),
+            }
+        });
         let overridden = apply_environment(&mut table, environment)?;
         let origin = if overridden.is_empty() {
             origin
         } else {
             format!("{origin} with {}", overridden.join(", "))
         };
-        let config: Config = table
+        let mut config: Config = table
             .try_into()
             .map_err(|source| ConfigError::Parse { origin, source })?;
+        config.aws_environment = aws_environment;
         config.check()?;
         Ok(config)
     }
@@ -317,6 +415,28 @@ impl Config {
         if self.journal.segment_bytes < 1024 * 1024 {
             return invalid(String::from(
                 "`journal.segment_bytes` must be at least 1048576",
+            ));
+        }
+        if !(1..=3_600).contains(&self.trails.delivery_interval_secs) {
+            return invalid(format!(
+                "`trails.delivery_interval_secs` is {}; it must be 1 to 3600",
+                self.trails.delivery_interval_secs
+            ));
+        }
+        if !(1..=86_400).contains(&self.trails.digest_period_secs) {
+            return invalid(format!(
+                "`trails.digest_period_secs` is {}; it must be 1 to 86400",
+                self.trails.digest_period_secs
+            ));
+        }
+        if self.trails.key_rotation_days == 0 {
+            return invalid(String::from(
+                "`trails.key_rotation_days` must be at least 1",
+            ));
+        }
+        if self.trails.max_batch_bytes < 1024 * 1024 {
+            return invalid(String::from(
+                "`trails.max_batch_bytes` must be at least 1048576",
             ));
         }
         if self.import.max_file_bytes == 0 {
@@ -538,10 +658,52 @@ mod tests {
 
     #[test]
     fn the_documented_key_example_parses() {
-        let documented = &documented_examples()[1];
+        let examples = documented_examples();
+        let documented = examples
+            .iter()
+            .find(|text| text.contains("[[keys]]"))
+            .unwrap();
         let parsed: Config = toml::from_str(documented).unwrap();
         assert_eq!(parsed.keys.len(), 1);
         assert_eq!(parsed.keys[0].permission, "read-only");
+    }
+
+    #[test]
+    fn the_documented_bucket_example_parses() {
+        let examples = documented_examples();
+        let documented = examples
+            .iter()
+            .find(|text| text.contains("[[buckets]]"))
+            .unwrap();
+        let parsed: Config = toml::from_str(documented).unwrap();
+        parsed.check().unwrap();
+        assert_eq!(parsed.buckets.len(), 1);
+        assert_eq!(parsed.buckets[0].name, "audit-archive");
+    }
+
+    #[test]
+    fn short_trail_variables_set_the_trail_timings() {
+        let config = Config::load(
+            None,
+            vec![
+                (
+                    "OPENTRAIL_DELIVERY_INTERVAL_SECS".to_owned(),
+                    "1".to_owned(),
+                ),
+                ("OPENTRAIL_DIGEST_PERIOD_SECS".to_owned(), "5".to_owned()),
+            ],
+        )
+        .unwrap();
+        assert_eq!(config.trails.delivery_interval_secs, 1);
+        assert_eq!(config.trails.digest_period_secs, 5);
+        let refused = Config::load(
+            None,
+            vec![(
+                "OPENTRAIL_DELIVERY_INTERVAL_SECS".to_owned(),
+                "0".to_owned(),
+            )],
+        );
+        assert!(refused.is_err());
     }
 
     #[test]

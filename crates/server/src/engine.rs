@@ -2,12 +2,18 @@
 //! commands that work on a data directory directly (`import`, `lookup-events`).
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use opentrail_blob::{BucketResolver, S3Settings};
+use opentrail_digest::KeyRing;
 use opentrail_journal::{Journal, JournalConfig};
+use opentrail_selectors::NetworkSources;
 use opentrail_store::{DataDir, History, HistoryConfig};
+use opentrail_trails::{TrailLimits, Trails};
 use opentrail_types::SharedClock;
 
+use crate::buckets::ResolvedBuckets;
 use crate::config::Config;
 use crate::error::{Error, Result};
 
@@ -21,6 +27,12 @@ pub struct Engine {
     pub journal: Journal,
     /// Event history.
     pub history: History,
+    /// The trails (`<data dir>/trails/`).
+    pub trails: Arc<Trails>,
+    /// Digest signing keys (`<data dir>/keys/`).
+    pub keys: Arc<KeyRing>,
+    /// Where trail buckets are, and the check trails make on them.
+    pub buckets: ResolvedBuckets,
     // Dropped last: the lock outlives journal and history.
     data_dir: DataDir,
 }
@@ -71,16 +83,41 @@ impl Engine {
             &data_dir.history_dir(),
             journal.clone(),
             history_config,
-            clock,
+            clock.clone(),
         )
         .map_err(|source| Error::History {
             path: data_dir.root().to_path_buf(),
             source,
         })?;
+        let trails_dir = data_dir.root().join("trails");
+        let network = NetworkSources::with_extra(config.trails.network_event_sources.clone());
+        let trails = Trails::open(&trails_dir, clock.clone(), TrailLimits::default())
+            .map_err(|source| Error::Trails {
+                path: trails_dir.clone(),
+                source,
+            })?
+            .with_network_sources(network);
+        let keys_dir = data_dir.root().join("keys");
+        let rotation = Duration::from_secs(config.trails.key_rotation_days.saturating_mul(86_400));
+        let keys = KeyRing::open(&keys_dir, clock, rotation).map_err(|source| Error::Keyring {
+            path: keys_dir.clone(),
+            source,
+        })?;
+        let settings = S3Settings::from_env(config.aws_environment.clone())
+            .map_err(|source| Error::Buckets { source })?;
+        let resolver = BucketResolver::new(
+            data_dir.root().join("buckets"),
+            config.buckets.clone(),
+            settings,
+        );
+        let buckets = ResolvedBuckets::new(Arc::new(resolver));
         Ok(Engine {
             config,
             journal,
             history,
+            trails: Arc::new(trails),
+            keys: Arc::new(keys),
+            buckets,
             data_dir,
         })
     }

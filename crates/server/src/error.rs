@@ -48,6 +48,38 @@ pub enum Error {
     /// Access keys and principals.
     #[error("{0}")]
     Keys(String),
+    /// The trail registry.
+    #[error("cannot open the trails in `{}`: {source}", path.display())]
+    Trails {
+        /// Its folder.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: opentrail_trails::Error,
+    },
+    /// The digest signing keys.
+    #[error("cannot open the signing keys in `{}`: {source}", path.display())]
+    Keyring {
+        /// Their folder.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: opentrail_digest::Error,
+    },
+    /// The S3 settings of the environment.
+    #[error("the AWS settings of the environment are unusable: {source}")]
+    Buckets {
+        /// Why.
+        #[source]
+        source: opentrail_blob::Error,
+    },
+    /// Trail delivery could not start.
+    #[error("trail delivery could not start: {source}")]
+    Delivery {
+        /// Why.
+        #[source]
+        source: opentrail_delivery::Error,
+    },
     /// A file operation.
     #[error("{what}")]
     Io {

@@ -208,6 +208,7 @@ fn check_signature(
                 Some(key) => Ok(Caller {
                     principal: key.principal.clone(),
                     access_key_id,
+                    region: verified.region,
                 }),
                 // Verification looked the key up already; a key cannot vanish meanwhile.
                 None => Err((
@@ -224,6 +225,7 @@ fn check_signature(
                 state.keys.get(access_key_id).map(|key| Caller {
                     principal: key.principal.clone(),
                     access_key_id: access_key_id.to_owned(),
+                    region: state.engine.config.region.clone(),
                 })
             });
             Err((ApiError::from(error), caller))
@@ -248,7 +250,7 @@ fn call_record<'a>(
         request_id,
         event_name,
         read_only,
-        region: &state.engine.config.region,
+        region: &caller.region,
         caller,
         source_ip: peer.ip().to_string(),
         user_agent: header_text(headers, USER_AGENT.as_str()),
@@ -311,11 +313,17 @@ async fn api(state: &Arc<State>, peer: SocketAddr, request: Request<Incoming>) -
         }
         let scope = Scope {
             account_id: known.principal.account_id.clone(),
+            region: known.region.clone(),
         };
         let worker = state.clone();
         let handled = tokio::task::spawn_blocking(move || {
             let services = Services {
                 history: &worker.engine.history,
+                trails: &worker.engine.trails,
+                buckets: &worker.engine.buckets,
+                topics: &opentrail_trails::NoTopics,
+                keys: &worker.engine.keys,
+                now: worker.clock.now(),
             };
             opentrail_api::call(services, &scope, operation, &body)
         })

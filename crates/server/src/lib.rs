@@ -23,6 +23,7 @@
 #![warn(missing_docs)]
 
 pub mod audit;
+pub mod buckets;
 pub mod config;
 pub mod engine;
 pub mod error;
@@ -39,6 +40,7 @@ use std::time::Duration;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
+use opentrail_delivery::{Delivery, DeliveryConfig, Parts};
 use opentrail_sigv4::Verifier;
 use opentrail_types::{SharedClock, SharedIds};
 use tokio::net::TcpListener;
@@ -49,6 +51,28 @@ pub use crate::engine::Engine;
 pub use crate::error::{Error, Result};
 use crate::http::State;
 pub use crate::principals::AdminKey;
+
+/// Starts trail delivery on the current runtime.
+fn start_delivery(state: &State) -> Result<Delivery> {
+    let engine = &state.engine;
+    let trails = &engine.config.trails;
+    let config = DeliveryConfig {
+        delivery_interval: Duration::from_secs(trails.delivery_interval_secs),
+        digest_period: Duration::from_secs(trails.digest_period_secs),
+        max_batch_bytes: usize::try_from(trails.max_batch_bytes).unwrap_or(usize::MAX),
+    };
+    let parts = Parts {
+        journal: engine.journal.clone(),
+        trails: Arc::clone(&engine.trails),
+        buckets: Arc::clone(engine.buckets.resolver()),
+        keys: Arc::clone(&engine.keys),
+        clock: state.clock.clone(),
+        ids: state.ids.clone(),
+        runtime: tokio::runtime::Handle::current(),
+        root: engine.root().join("delivery"),
+    };
+    Delivery::start(parts, config).map_err(|source| Error::Delivery { source })
+}
 
 /// SigV4 signing name of CloudTrail's API.
 pub const SIGNING_SERVICE: &str = "cloudtrail";
@@ -71,7 +95,10 @@ impl Server {
     pub fn open(config: Config, clock: SharedClock, ids: SharedIds) -> Result<Server> {
         let engine = Engine::open(config, clock.clone())?;
         let (keys, admin) = principals::load_keys(engine.root(), &engine.config, ids.as_ref())?;
-        let verifier = Verifier::new(engine.config.region.clone(), SIGNING_SERVICE);
+        // Requests may be signed for any Region: the Region decides which trails are home and
+        // which are shadows, and which Region's public keys ListPublicKeys returns.
+        let verifier =
+            Verifier::new(engine.config.region.clone(), SIGNING_SERVICE).with_any_region();
         let state = Arc::new(State {
             engine,
             keys,
@@ -110,6 +137,7 @@ impl Server {
         shutdown: impl Future<Output = ()>,
     ) -> Result<()> {
         let Server { state, .. } = self;
+        let delivery = start_delivery(&state)?;
         let graceful = GracefulShutdown::new();
         let connections = Arc::new(Semaphore::new(state.engine.config.server.max_connections));
         let header_timeout = Duration::from_secs(state.engine.config.server.request_timeout_secs);
@@ -163,6 +191,14 @@ impl Server {
                 grace_secs = grace.as_secs(),
                 "in-flight requests did not finish in time; closing anyway"
             );
+        }
+        // Delivery stops after its current step; open batches are read again on the next
+        // start, so nothing is lost. It stops before the journal closes.
+        if tokio::task::spawn_blocking(move || delivery.stop())
+            .await
+            .is_err()
+        {
+            tracing::error!("stopping trail delivery failed");
         }
         // Requests cut off by the grace period may still hold the state for a moment.
         let mut state = state;
