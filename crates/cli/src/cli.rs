@@ -33,6 +33,9 @@ pub enum Command {
     LookupEvents(LookupEventsArgs),
     /// Write realistic synthetic CloudTrail log files in the S3 layout.
     Generate(GenerateArgs),
+    /// Validate a trail's digest and log files, with the options, output and exit status
+    /// of `aws cloudtrail validate-logs`.
+    ValidateLogs(crate::validate_logs::ValidateLogsArgs),
 }
 
 /// Where the data lives.

@@ -1,7 +1,8 @@
 //! `opentrail`: the command-line entry point. Only glue: every command calls library crates.
 //!
 //! Exit codes: 0 success; 1 the command ran but found a problem (an import with failed
-//! files or rejected records); 2 an error stopped it.
+//! files or rejected records, an invalid or missing file for `validate-logs`); 2 an error
+//! stopped it. `validate-logs` uses the aws CLI's codes instead of 2 (255 for an abort).
 
 mod aws_output;
 mod cli;
@@ -10,6 +11,7 @@ mod generate;
 mod import;
 mod lookup_events;
 mod serve;
+mod validate_logs;
 
 use std::process::ExitCode;
 
@@ -26,6 +28,8 @@ enum Outcome {
     Success,
     /// It ran to the end but found problems (exit code 1).
     Problems,
+    /// It ended with this exit code, its message already written (the aws CLI's codes).
+    Exit(u8),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +38,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Problems) => ExitCode::from(1),
+        Ok(Outcome::Exit(code)) => ExitCode::from(code),
         Err(error) => {
             report_error(&error);
             ExitCode::from(2)
@@ -47,6 +52,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<Outcome> {
         cli::Command::Import(args) => import::run(args),
         cli::Command::LookupEvents(args) => lookup_events::run(args),
         cli::Command::Generate(args) => generate::run(args),
+        cli::Command::ValidateLogs(args) => validate_logs::run(args),
     }
 }
 

@@ -2,24 +2,15 @@
 //! `opentrail serve` to moto_server must pass `aws cloudtrail validate-logs`, and every
 //! tampering must be reported by it and by `opentrail validate-logs` alike.
 
-use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::support::{Killed, launch};
 
 /// Seconds between digests in this test (CloudTrail: 3600).
 const DIGEST_PERIOD_SECS: u64 = 4;
-
-/// A child process killed (by its own process id) when the test ends, however it ends.
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -53,49 +44,21 @@ fn moto() -> (Killed, String) {
 }
 
 fn serve(data_dir: &Path, moto: &str) -> (Killed, String) {
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("opentrail"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(data_dir)
-        .env_remove("OPENTRAIL_DATA_DIR")
-        .env_remove("OPENTRAIL_CONFIG")
-        .env_remove("OPENTRAIL_LISTEN")
-        .env_remove("AWS_PROFILE")
-        .env("OPENTRAIL_LOG", "warn")
-        .env("OPENTRAIL__ADMIN__ACCOUNT_ID", "111111111111")
-        .env("OPENTRAIL_DELIVERY_INTERVAL_SECS", "1")
-        .env("OPENTRAIL_DIGEST_PERIOD_SECS", DIGEST_PERIOD_SECS.to_string())
-        // The trail's bucket is found the standard AWS way.
-        .env("AWS_ENDPOINT_URL_S3", moto)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let killed = Killed(child);
-    let mut reader = BufReader::new(stdout);
-    let mut banner = String::new();
-    for _ in 0..8 {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap() == 0 {
-            break;
-        }
-        banner.push_str(&line);
-        if banner.contains("cloudtrail lookup-events") {
-            break;
-        }
-    }
-    let endpoint = banner
-        .split_whitespace()
-        .find(|word| word.starts_with("http://127.0.0.1:"))
-        .unwrap_or_else(|| panic!("no endpoint in the banner: {banner:?}"))
-        .to_owned();
-    std::thread::spawn(move || for _ in reader.lines() {});
-    (killed, endpoint)
+    let digest_period = DIGEST_PERIOD_SECS.to_string();
+    launch(
+        data_dir,
+        &[
+            ("OPENTRAIL_DELIVERY_INTERVAL_SECS", "1"),
+            ("OPENTRAIL_DIGEST_PERIOD_SECS", digest_period.as_str()),
+            // The trail's bucket is found the standard AWS way.
+            ("AWS_ENDPOINT_URL_S3", moto),
+            ("AWS_ACCESS_KEY_ID", "testing"),
+            ("AWS_SECRET_ACCESS_KEY", "testing"),
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_CONFIG_FILE", "/dev/null"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+        ],
+    )
 }
 
 #[test]

@@ -38,3 +38,137 @@ pub fn import_fixtures(data_dir: &Path) -> Output {
     );
     output
 }
+
+/// A child process killed (by its own process id) when the test ends, however it ends.
+pub struct Killed(pub std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `opentrail serve` on 127.0.0.1 (admin account 111111111111) for `data_dir` with
+/// the extra environment `env`; returns it and its endpoint, read from the banner.
+pub fn launch(data_dir: &Path, env: &[(&str, &str)]) -> (Killed, String) {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("opentrail"));
+    command
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir)
+        .env_remove("OPENTRAIL_DATA_DIR")
+        .env_remove("OPENTRAIL_CONFIG")
+        .env_remove("OPENTRAIL_LISTEN")
+        .env_remove("AWS_PROFILE")
+        .env("OPENTRAIL_LOG", "warn")
+        .env("OPENTRAIL__ADMIN__ACCOUNT_ID", "\"111111111111\"")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child = command.spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let killed = Killed(child);
+    let mut reader = BufReader::new(stdout);
+    let mut banner = String::new();
+    for _ in 0..8 {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        banner.push_str(&line);
+        if banner.contains("cloudtrail lookup-events") {
+            break;
+        }
+    }
+    let endpoint = banner
+        .split_whitespace()
+        .find(|word| word.starts_with("http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("no endpoint in the banner: {banner:?}"))
+        .to_owned();
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in reader.lines() {});
+    (killed, endpoint)
+}
+
+/// The access key of `data_dir`'s `credentials` file.
+pub fn admin_key(data_dir: &Path) -> (String, String) {
+    let text = std::fs::read_to_string(data_dir.join("credentials")).unwrap();
+    let value = |name: &str| {
+        text.lines()
+            .find_map(|line| line.split_once('=').filter(|(key, _)| key.trim() == name))
+            .map(|(_, value)| value.trim().to_owned())
+            .unwrap()
+    };
+    (value("aws_access_key_id"), value("aws_secret_access_key"))
+}
+
+/// Sends one signed request (`POST path`) on a fresh connection; returns the status code
+/// and the body, or `None` when the server is unreachable or hangs up.
+pub fn signed_request(
+    endpoint: &str,
+    key: (&str, &str),
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Option<(u16, String)> {
+    use std::io::{Read, Write};
+    let address = endpoint.trim_start_matches("http://");
+    let mut builder = http::Request::builder()
+        .method("POST")
+        .uri(format!("{endpoint}{path}"));
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    let (mut parts, ()) = builder.body(()).unwrap().into_parts();
+    let credentials = opentrail_sigv4::Credentials::new(key.0, key.1);
+    let now_ms = i64::try_from(
+        std::time::SystemTime::UNIX_EPOCH
+            .elapsed()
+            .unwrap()
+            .as_millis(),
+    )
+    .unwrap();
+    let params = opentrail_sigv4::SigningParams {
+        credentials: &credentials,
+        region: "us-east-1",
+        service: "cloudtrail",
+        epoch_ms: now_ms,
+    };
+    opentrail_sigv4::sign(&mut parts, body, &params).unwrap();
+    let mut request = format!("POST {path} HTTP/1.1\r\nconnection: close\r\n");
+    for (name, value) in &parts.headers {
+        request.push_str(&format!("{name}: {}\r\n", value.to_str().unwrap()));
+    }
+    request.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
+    let mut stream = std::net::TcpStream::connect(address).ok()?;
+    stream.write_all(request.as_bytes()).ok()?;
+    stream.write_all(body).ok()?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).ok()?;
+    let text = String::from_utf8_lossy(&answer);
+    let status = text.get(9..12)?.parse().ok()?;
+    let (_, json) = text.split_once("\r\n\r\n")?;
+    Some((status, json.to_owned()))
+}
+
+/// Calls a CloudTrail operation (JSON 1.1) and panics unless it succeeds.
+pub fn call_api(endpoint: &str, key: (&str, &str), operation: &str, body: &str) -> String {
+    let target = format!("CloudTrail_20131101.{operation}");
+    let (status, answer) = signed_request(
+        endpoint,
+        key,
+        "/",
+        &[
+            ("content-type", "application/x-amz-json-1.1"),
+            ("x-amz-target", target.as_str()),
+        ],
+        body.as_bytes(),
+    )
+    .unwrap_or_else(|| panic!("{operation}: no answer"));
+    assert_eq!(status, 200, "{operation}: {answer}");
+    answer
+}

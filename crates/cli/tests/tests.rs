@@ -8,5 +8,8 @@
 
 mod aws_cli;
 mod commands;
+mod delivery_crash;
+mod integrity;
 mod serve;
 mod support;
+mod trails_api;
