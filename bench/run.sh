@@ -4,9 +4,13 @@
 # printed figures into docs/benchmarks.md.
 #
 #   BENCH_EVENTS   events to generate (default 10000000)
-#   BENCH_OUT      scratch folder (default bench/out; needs ~40 GB for 10 M events, and
-#                  ~10 GB more while serve-ingest runs: 1.6 KB per event ingested)
-#   BENCH_SECONDS  length of the timed ingest (journal and HTTP) and visibility runs (default 60)
+#   BENCH_OUT      scratch folder (default bench/out; needs ~40 GB for 10 M events,
+#                  ~10 GB more while serve-ingest runs (1.6 KB per event ingested), and the
+#                  validate-logs trail (2.2 GB, kept))
+#   BENCH_SECONDS  length of the timed ingest (journal and HTTP), visibility and delivery
+#                  runs (default 60)
+#   BENCH_TRAIL_BYTES, BENCH_TRAIL_HOURS  the trail of the validate-logs section (default
+#                  2G over 24 hours; see bench/validate.sh, which also runs alone)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -81,3 +85,10 @@ rm -rf "$out/journal"
 echo "== acknowledged → visible under full ingest load"
 "$bench" visibility --dir "$out/visibility" --seconds "$seconds"
 rm -rf "$out/visibility"
+
+echo "== validate-logs on a generated ${BENCH_TRAIL_HOURS:-24}-hour trail: aws CLI (peer) and opentrail, same files, same run"
+BENCH_NO_BUILD=1 BENCH_OUT="$out" CARGO_TARGET_DIR="$target" bench/validate.sh
+
+echo "== trail delivery: acknowledged by /ingest → log file durable in the bucket (delivery interval 1 s)"
+"$bench" serve-delivery --dir "$out/delivery" --seconds "$seconds" --rate 2000 --interval-secs 1
+rm -rf "$out/delivery"

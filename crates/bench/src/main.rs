@@ -9,6 +9,11 @@
 //!   on an imported data directory, over keep-alive connections: requests/s and latency.
 //! - `serve-ingest`: signed `POST /ingest` calls to the server on a fresh data directory:
 //!   sustained events/s with durable acknowledgement.
+//! - `make-trail`: writes a complete, signed trail (log files, hourly digests, public keys)
+//!   into a local bucket directory, for `bench/validate.sh`, which times
+//!   `aws cloudtrail validate-logs` and `opentrail validate-logs` on it.
+//! - `serve-delivery`: the server in-process with a trail on a local bucket directory;
+//!   time from an event's acknowledgement by `/ingest` to its log file in the bucket.
 //!
 //! Each prints its figures and the machine it ran on. Benchmarks are commands, never
 //! timed tests.
@@ -28,7 +33,9 @@ use opentrail_types::{SystemClock, Timestamp};
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 
+mod records;
 mod serve;
+mod trail;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -121,6 +128,59 @@ enum Command {
         #[arg(long, default_value_t = 1000)]
         batch: usize,
     },
+    /// Acknowledged by POST /ingest → log file durable in a trail's local bucket.
+    ServeDelivery {
+        /// Scratch folder (removed first); the server's data directory is `DIR/data`.
+        #[arg(long)]
+        dir: PathBuf,
+        /// Seconds of ingest.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// Events ingested per second.
+        #[arg(long, default_value_t = 2000)]
+        rate: u64,
+        /// The server's delivery interval (`[trails] delivery_interval_secs`), seconds.
+        #[arg(long, default_value_t = 1)]
+        interval_secs: u64,
+    },
+    /// Writes a complete, valid, signed trail into `OUT/buckets/<bucket>/`, with
+    /// `OUT/public-keys.json` and `OUT/trail.json`.
+    MakeTrail {
+        /// Output folder (removed first).
+        #[arg(long)]
+        out: PathBuf,
+        /// Hours of the trail: 12 log files and one digest each.
+        #[arg(long, default_value_t = 24)]
+        hours: u32,
+        /// Gzipped log data to reach: digits with an optional K, M, G or T (powers of 1,024).
+        #[arg(long, default_value = "2G", value_parser = trail::parse_size)]
+        bytes: u64,
+        /// Seed of the records, IDs and times.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Bucket name.
+        #[arg(long, default_value = "opentrail-bench-trail")]
+        bucket: String,
+        /// Account of the trail and its events.
+        #[arg(long, default_value = "111122223333")]
+        account: String,
+        /// Home and source region.
+        #[arg(long, default_value = "us-east-1")]
+        region: String,
+        /// Trail name.
+        #[arg(long, default_value = "bench-trail")]
+        trail: String,
+        /// Start of the trail's period, `YYYY-MM-DDTHH:MM:SSZ`.
+        #[arg(long, default_value = "2026-03-02T00:00:00Z", value_parser = parse_event_time)]
+        start: Timestamp,
+        /// Worker threads; 0 means one per CPU. Does not change the files.
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+    },
+}
+
+fn parse_event_time(text: &str) -> Result<Timestamp, String> {
+    Timestamp::parse_event_time(text).map_err(|error| error.to_string())
 }
 
 fn main() -> anyhow::Result<()> {
@@ -167,6 +227,40 @@ fn main() -> anyhow::Result<()> {
             seconds,
             connections,
             batch,
+        }),
+        Command::ServeDelivery {
+            dir,
+            seconds,
+            rate,
+            interval_secs,
+        } => serve::delivery::run(&serve::delivery::Args {
+            dir,
+            seconds,
+            rate,
+            interval_secs,
+        }),
+        Command::MakeTrail {
+            out,
+            hours,
+            bytes,
+            seed,
+            bucket,
+            account,
+            region,
+            trail,
+            start,
+            threads,
+        } => trail::run(&trail::Args {
+            out,
+            hours,
+            bytes,
+            seed,
+            bucket,
+            account,
+            region,
+            trail,
+            start,
+            threads,
         }),
     }
 }

@@ -1,10 +1,11 @@
-//! What the HTTP benchmarks (`serve-lookups`, `serve-ingest`) share: the server run
+//! What the HTTP benchmarks (`serve-lookups`, `serve-ingest`, `serve-delivery`) share: the server run
 //! in-process on a tokio runtime, keep-alive HTTP/1.1 client connections (hyper), SigV4
 //! signing with `opentrail-sigv4`, and latency figures.
 //!
 //! Client and server share one process and one multi-thread runtime (one worker per
 //! core), as a benchmark on one machine must: the figures include the client's own CPU.
 
+pub mod delivery;
 pub mod ingest;
 pub mod lookups;
 

@@ -22,13 +22,12 @@ use opentrail_server::{Config, Engine, Server};
 use opentrail_sigv4::Credentials;
 use opentrail_types::{Clock, RandomIds, SystemClock, Timestamp};
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
 use super::{Connection, Failures, LatencySummary, RunningServer, Signer, quote, verdict};
 use crate::fresh_dir;
 
 /// `Content-Type` of NDJSON bodies.
-const NDJSON: &str = "application/x-ndjson";
+pub(super) const NDJSON: &str = "application/x-ndjson";
 /// The benchmark's ingesting key.
 const ACCESS_KEY_ID: &str = "AKIAOPENTRAILBENCHINGEST";
 const SECRET_ACCESS_KEY: &str = "opentrail-bench-ingest-secret-0000";
@@ -36,8 +35,6 @@ const SECRET_ACCESS_KEY: &str = "opentrail-bench-ingest-secret-0000";
 const GENERATED_EVENTS: u64 = 20_000;
 /// Most distinct body templates (each `batch` records).
 const MAX_TEMPLATES: usize = 16;
-/// Largest generated log file read back, in bytes.
-const MAX_LOG_FILE_BYTES: u64 = 256 << 20;
 /// The bar of `docs/benchmarks.md`.
 const BAR_EVENTS_PER_SEC: f64 = 50_000.0;
 /// Placeholder of the per-request part of an `eventID`: `<request:08x>-<connection:04x>`.
@@ -99,20 +96,17 @@ struct ConnectionReport {
 /// The `/ingest` response.
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct IngestResponse {
-    accepted: usize,
-    duplicates: usize,
-    failed: Vec<serde_json::Value>,
+pub(super) struct IngestResponse {
+    pub(super) accepted: usize,
+    pub(super) duplicates: usize,
+    pub(super) failed: Vec<serde_json::Value>,
 }
 
 /// Runs the benchmark.
 pub fn run(args: &Args) -> anyhow::Result<()> {
     anyhow::ensure!(args.batch > 0, "`--batch` must be at least 1");
     fresh_dir(&args.dir)?;
-    let logs = args.dir.join("logs");
-    let (account, records) = generated_records(&logs)?;
-    std::fs::remove_dir_all(&logs)
-        .with_context(|| format!("cannot remove `{}`", logs.display()))?;
+    let (account, records) = generated_records(&args.dir.join("logs"))?;
     let templates = body_templates(&records, args.batch);
     let body_bytes = templates.first().map_or(0, |template| template.body.len());
     println!(
@@ -173,37 +167,10 @@ fn generated_records(logs: &Path) -> anyhow::Result<(String, Vec<String>)> {
         end: Timestamp::from_secs(now),
         ..GenerateConfig::default()
     };
-    opentrail_generate::generate(&config, logs, |_progress| {})
-        .context("cannot generate record templates")?;
-    let mut files = Vec::new();
-    list_files(logs, &mut files)?;
-    let mut records: Vec<String> = Vec::new();
-    for file in files {
-        let stored =
-            std::fs::read(&file).with_context(|| format!("cannot read `{}`", file.display()))?;
-        let decoded = opentrail_archive::gzip::decode_slice_capped(&stored, MAX_LOG_FILE_BYTES)
-            .with_context(|| format!("cannot decode `{}`", file.display()))?;
-        #[derive(Deserialize)]
-        struct LogFile<'a> {
-            #[serde(rename = "Records", borrow)]
-            records: Vec<&'a RawValue>,
-        }
-        let log_file: LogFile<'_> = serde_json::from_slice(&decoded.bytes)
-            .with_context(|| format!("`{}` is not a log file", file.display()))?;
-        records.extend(log_file.records.iter().map(|raw| raw.get().to_owned()));
-    }
-    #[derive(Deserialize)]
-    struct Recipient<'a> {
-        #[serde(rename = "recipientAccountId", borrow)]
-        recipient_account_id: Option<&'a str>,
-    }
+    let records = crate::records::generated_records(logs, &config)?;
     let accounts: Vec<Option<String>> = records
         .iter()
-        .map(|record| {
-            serde_json::from_str::<Recipient<'_>>(record)
-                .ok()
-                .and_then(|recipient| recipient.recipient_account_id.map(str::to_owned))
-        })
+        .map(|record| crate::records::recipient_account(record))
         .collect();
     let mut per_account: HashMap<&str, usize> = HashMap::new();
     for account in accounts.iter().flatten() {
@@ -224,21 +191,6 @@ fn generated_records(logs: &Path) -> anyhow::Result<(String, Vec<String>)> {
         .collect();
     anyhow::ensure!(!records.is_empty(), "no generated records");
     Ok((account, records))
-}
-
-fn list_files(dir: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    for entry in
-        std::fs::read_dir(dir).with_context(|| format!("cannot list `{}`", dir.display()))?
-    {
-        let entry = entry?;
-        let path = entry.path();
-        if entry.file_type()?.is_dir() {
-            list_files(&path, files)?;
-        } else if path.to_string_lossy().ends_with(".json.gz") {
-            files.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// Up to `MAX_TEMPLATES` bodies of `batch` records, taken in turn from `records`, whose

@@ -36,7 +36,7 @@ use crate::{Kind, kinds_from_records, milliseconds, read_records};
 const LOOKUP_EVENTS_TARGET: &str =
     "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents";
 /// `Content-Type` of CloudTrail's API.
-const JSON_11: &str = "application/x-amz-json-1.1";
+pub(super) const JSON_11: &str = "application/x-amz-json-1.1";
 /// The benchmark's read-only key.
 const ACCESS_KEY_ID: &str = "AKIAOPENTRAILBENCHREAD";
 const SECRET_ACCESS_KEY: &str = "opentrail-bench-read-only-secret-0000";
