@@ -8,13 +8,16 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use crate::support::{admin_key, call_api, launch, opentrail, signed_request, stderr, stdout};
+use crate::support::{
+    Served, admin_key, call_api, launch, opentrail, signed_request, stderr, stdout,
+};
 
 const BUCKET: &str = "crash-bucket";
 
-fn serve(data_dir: &Path) -> (crate::support::Killed, String) {
+fn serve(data_dir: &Path) -> Served {
     launch(
         data_dir,
+        None,
         &[
             ("OPENTRAIL_DELIVERY_INTERVAL_SECS", "1"),
             ("OPENTRAIL_DIGEST_PERIOD_SECS", "2"),
@@ -76,7 +79,8 @@ fn delivery_survives_sigkill_without_loss_or_duplicates() {
     let data_dir = dir.path().join("data");
     let bucket = data_dir.join("buckets").join(BUCKET);
     std::fs::create_dir_all(&bucket).unwrap();
-    let (mut server, mut endpoint) = serve(&data_dir);
+    let mut server = serve(&data_dir);
+    let mut endpoint = server.endpoint.clone();
     let key = admin_key(&data_dir);
     let keys = (key.0.as_str(), key.1.as_str());
     call_api(
@@ -98,11 +102,11 @@ fn delivery_survives_sigkill_without_loss_or_duplicates() {
         };
         // Long enough for files and digests to be on their way when the kill comes.
         std::thread::sleep(Duration::from_millis(1_300 + 400 * round as u64));
-        server.0.kill().unwrap();
-        server.0.wait().unwrap();
+        server.kill();
         stop.store(true, Ordering::Relaxed);
         acknowledged.extend(sender.join().unwrap());
-        (server, endpoint) = serve(&data_dir);
+        server = serve(&data_dir);
+        endpoint = server.endpoint.clone();
     }
     assert!(
         acknowledged.len() >= 400,

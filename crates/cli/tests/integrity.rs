@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{Killed, launch};
+use crate::support::{Served, launch};
 
 /// Seconds between digests in this test (CloudTrail: 3600).
 const DIGEST_PERIOD_SECS: u64 = 4;
@@ -21,7 +21,17 @@ fn free_port() -> u16 {
 }
 
 /// Starts `moto_server` on 127.0.0.1 and waits until it accepts connections.
-fn moto() -> (Killed, String) {
+/// moto_server, killed (by its own process id) when the test ends, however it ends.
+struct Moto(std::process::Child);
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn moto() -> (Moto, String) {
     let port = free_port();
     let child = Command::new("moto_server")
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
@@ -31,7 +41,7 @@ fn moto() -> (Killed, String) {
         .unwrap_or_else(|error| {
             panic!("cannot start moto_server ({error}); install it with `python3 -m pip install 'moto[server]'`")
         });
-    let killed = Killed(child);
+    let killed = Moto(child);
     let started = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
@@ -43,10 +53,11 @@ fn moto() -> (Killed, String) {
     (killed, format!("http://127.0.0.1:{port}"))
 }
 
-fn serve(data_dir: &Path, moto: &str) -> (Killed, String) {
+fn serve(data_dir: &Path, moto: &str) -> Served {
     let digest_period = DIGEST_PERIOD_SECS.to_string();
     launch(
         data_dir,
+        None,
         &[
             ("OPENTRAIL_DELIVERY_INTERVAL_SECS", "1"),
             ("OPENTRAIL_DIGEST_PERIOD_SECS", digest_period.as_str()),
@@ -66,7 +77,8 @@ fn delivered_trails_pass_the_aws_cli_validator_and_tampering_is_reported_by_both
     let dir = tempfile::tempdir().unwrap();
     let data_dir = dir.path().join("data");
     let (_moto, moto_endpoint) = moto();
-    let (server, endpoint) = serve(&data_dir, &moto_endpoint);
+    let server = serve(&data_dir, &moto_endpoint);
+    let endpoint = server.endpoint.clone();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integrity_e2e.py");
     let output = Command::new("python3")
         .arg(script)

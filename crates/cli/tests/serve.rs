@@ -1,51 +1,13 @@
 //! `opentrail serve`, driven by the real aws CLI and boto3 (`serve_e2e.py`).
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
-use crate::support::{opentrail, stderr};
+use crate::support::{Served, launch, opentrail, signed_request, stderr};
 
 const AUDITOR: (&str, &str) = ("AKIAAUDITOR000000001", "auditor-secret-0123456789");
 const SHIPPER: (&str, &str) = ("AKIASHIPPER000000001", "shipper-secret-0123456789");
-
-/// A running `opentrail serve`, killed (by its own process id) if a test fails before
-/// stopping it.
-struct Served {
-    child: Child,
-    endpoint: String,
-    banner: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Served {
-    /// Sends SIGTERM and waits for the exit.
-    fn stop(mut self) -> ExitStatus {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let started = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "the server did not stop within 60 s of SIGTERM"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
 
 fn write_config(dir: &Path) -> PathBuf {
     let path = dir.join("opentrail.toml");
@@ -78,45 +40,7 @@ permission = "ingest-only"
 }
 
 fn serve(data_dir: &Path, config: &Path) -> Served {
-    let mut command = Command::new(assert_cmd::cargo::cargo_bin("opentrail"));
-    command
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(data_dir)
-        .arg("--config")
-        .arg(config)
-        .env_remove("OPENTRAIL_DATA_DIR")
-        .env_remove("OPENTRAIL_CONFIG")
-        .env_remove("OPENTRAIL_LISTEN")
-        .env("OPENTRAIL_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
-    let mut child = command.spawn().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut reader = BufReader::new(stdout);
-    let mut banner = String::new();
-    // The banner ends with a blank line after the aws command line.
-    for _ in 0..8 {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap() == 0 {
-            break;
-        }
-        banner.push_str(&line);
-        if banner.contains("cloudtrail lookup-events") {
-            break;
-        }
-    }
-    let endpoint = banner
-        .split_whitespace()
-        .find(|word| word.starts_with("http://127.0.0.1:"))
-        .unwrap_or_else(|| panic!("no endpoint in the banner: {banner:?}"))
-        .to_owned();
-    // Keep draining stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in reader.lines() {});
-    Served {
-        child,
-        endpoint,
-        banner,
-    }
+    launch(data_dir, Some(config), &[])
 }
 
 fn run_e2e(served: &Served, data_dir: &Path, phase: &str) {
@@ -199,46 +123,17 @@ fn serve_works_with_the_aws_cli_and_boto3_and_keeps_events_across_restarts() {
 
 /// Sends one signed NDJSON /ingest request on a fresh connection; `Some(body)` on HTTP 200.
 fn ingest_once(endpoint: &str, key: (&str, &str), body: &[u8]) -> Option<serde_json::Value> {
-    use std::io::{Read, Write};
-    let address = endpoint.trim_start_matches("http://");
-    let (mut parts, ()) = http::Request::builder()
-        .method("POST")
-        .uri(format!("{endpoint}/ingest"))
-        .header("content-type", "application/x-ndjson")
-        .body(())
-        .unwrap()
-        .into_parts();
-    let credentials = opentrail_sigv4::Credentials::new(key.0, key.1);
-    let now_ms = i64::try_from(
-        std::time::SystemTime::UNIX_EPOCH
-            .elapsed()
-            .unwrap()
-            .as_millis(),
-    )
-    .unwrap();
-    let params = opentrail_sigv4::SigningParams {
-        credentials: &credentials,
-        region: "us-east-1",
-        service: "cloudtrail",
-        epoch_ms: now_ms,
-    };
-    opentrail_sigv4::sign(&mut parts, body, &params).unwrap();
-    let mut request = String::from("POST /ingest HTTP/1.1\r\nconnection: close\r\n");
-    for (name, value) in &parts.headers {
-        request.push_str(&format!("{name}: {}\r\n", value.to_str().unwrap()));
-    }
-    request.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
-    let mut stream = std::net::TcpStream::connect(address).ok()?;
-    stream.write_all(request.as_bytes()).ok()?;
-    stream.write_all(body).ok()?;
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).ok()?;
-    let text = String::from_utf8_lossy(&answer);
-    if !text.starts_with("HTTP/1.1 200") {
+    let (status, answer) = signed_request(
+        endpoint,
+        key,
+        "/ingest",
+        &[("content-type", "application/x-ndjson")],
+        body,
+    )?;
+    if status != 200 {
         return None;
     }
-    let (_, json) = text.split_once("\r\n\r\n")?;
-    serde_json::from_str(json).ok()
+    serde_json::from_str(&answer).ok()
 }
 
 #[test]
@@ -284,8 +179,7 @@ fn events_acknowledged_by_ingest_survive_sigkill() {
     std::thread::sleep(Duration::from_millis(1500));
     // SIGKILL, by the server's own process id, while requests are in flight.
     let mut served = served;
-    served.child.kill().unwrap();
-    served.child.wait().unwrap();
+    served.kill();
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let mut acknowledged = std::collections::HashSet::new();
     for sender in senders {

@@ -39,19 +39,53 @@ pub fn import_fixtures(data_dir: &Path) -> Output {
     output
 }
 
-/// A child process killed (by its own process id) when the test ends, however it ends.
-pub struct Killed(pub std::process::Child);
+/// A running `opentrail serve`, killed (by its own process id) when the test ends however
+/// it ends, unless stopped first.
+pub struct Served {
+    pub child: std::process::Child,
+    pub endpoint: String,
+    pub banner: String,
+}
 
-impl Drop for Killed {
+impl Drop for Served {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
-/// Starts `opentrail serve` on 127.0.0.1 (admin account 111111111111) for `data_dir` with
-/// the extra environment `env`; returns it and its endpoint, read from the banner.
-pub fn launch(data_dir: &Path, env: &[(&str, &str)]) -> (Killed, String) {
+impl Served {
+    /// Sends SIGTERM and waits (at most a minute) for the exit.
+    pub fn stop(mut self) -> std::process::ExitStatus {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let started = std::time::Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(60),
+                "the server did not stop within 60 s of SIGTERM"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
+    /// Kills it with SIGKILL and waits.
+    pub fn kill(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+/// Starts `opentrail serve` on 127.0.0.1 for `data_dir`, with the config file `config`
+/// (or the admin account 111111111111 and defaults) and the extra environment `env`;
+/// returns it once its banner names the endpoint.
+pub fn launch(data_dir: &Path, config: Option<&Path>, env: &[(&str, &str)]) -> Served {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
     let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("opentrail"));
@@ -63,17 +97,24 @@ pub fn launch(data_dir: &Path, env: &[(&str, &str)]) -> (Killed, String) {
         .env_remove("OPENTRAIL_LISTEN")
         .env_remove("AWS_PROFILE")
         .env("OPENTRAIL_LOG", "warn")
-        .env("OPENTRAIL__ADMIN__ACCOUNT_ID", "\"111111111111\"")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
+    match config {
+        Some(config) => {
+            command.arg("--config").arg(config);
+        }
+        None => {
+            command.env("OPENTRAIL__ADMIN__ACCOUNT_ID", "\"111111111111\"");
+        }
+    }
     for (name, value) in env {
         command.env(name, value);
     }
     let mut child = command.spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
-    let killed = Killed(child);
     let mut reader = BufReader::new(stdout);
     let mut banner = String::new();
+    // The banner ends with the aws command line.
     for _ in 0..8 {
         let mut line = String::new();
         if reader.read_line(&mut line).unwrap() == 0 {
@@ -91,7 +132,11 @@ pub fn launch(data_dir: &Path, env: &[(&str, &str)]) -> (Killed, String) {
         .to_owned();
     // Keep draining stdout so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in reader.lines() {});
-    (killed, endpoint)
+    Served {
+        child,
+        endpoint,
+        banner,
+    }
 }
 
 /// The access key of `data_dir`'s `credentials` file.

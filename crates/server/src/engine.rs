@@ -105,12 +105,18 @@ impl Engine {
         })?;
         let settings = S3Settings::from_env(config.aws_environment.clone())
             .map_err(|source| Error::Buckets { source })?;
+        let configured = config
+            .buckets
+            .iter()
+            .map(|bucket| bucket.name.clone())
+            .collect();
+        let buckets_root = data_dir.root().join("buckets");
         let resolver = BucketResolver::new(
-            data_dir.root().join("buckets"),
+            buckets_root.clone(),
             config.buckets.clone(),
-            settings,
+            settings.clone(),
         );
-        let buckets = ResolvedBuckets::new(Arc::new(resolver));
+        let buckets = ResolvedBuckets::new(Arc::new(resolver), buckets_root, configured, &settings);
         Ok(Engine {
             config,
             journal,
