@@ -36,7 +36,10 @@
 //!    left-out member taken from the environment settings. Setting `endpoint_url` in an
 //!    entry implies path-style addressing and, for `http://`, plain HTTP.
 //! 3. Otherwise, if the directory `<buckets root>/<name>` exists, the bucket is local.
-//! 4. Otherwise it is an S3 bucket reached with the environment settings
+//! 4. Otherwise, when the environment names no S3 service (neither an endpoint nor
+//!    credentials), it is still the local directory `<buckets root>/<name>`, which
+//!    answers `NoSuchBucket` until it is made.
+//! 5. Otherwise it is an S3 bucket reached with the environment settings
 //!    ([`S3Settings::from_env`]): `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL`, `AWS_REGION`
 //!    / `AWS_DEFAULT_REGION`, `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` /
 //!    `AWS_SESSION_TOKEN`, and the `AWS_PROFILE` profile of `~/.aws/config` and

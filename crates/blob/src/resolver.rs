@@ -174,7 +174,9 @@ impl BucketResolver {
     /// for the life of the resolver.
     ///
     /// Resolution of an unconfigured name checks once whether `<buckets_root>/<name>` is a
-    /// directory (one `stat`, done on the calling thread).
+    /// directory (one `stat`, done on the calling thread); when it is not and the
+    /// environment names no S3 service (neither an endpoint nor credentials), the name
+    /// still resolves to that local directory, which reports `NoSuchBucket` until made.
     ///
     /// # Errors
     ///
@@ -226,6 +228,12 @@ impl BucketResolver {
                     error,
                 ));
             }
+        }
+        // No S3 service in the environment (no endpoint, no credentials): the bucket is a
+        // local one that does not exist (yet). Writes fail with `NoSuchBucket` until its
+        // directory is made, rather than reaching for AWS without credentials.
+        if self.env.endpoint_url.is_none() && self.env.access_key_id.is_none() {
+            return Ok(Bucket::local(name, local_root));
         }
         Bucket::s3(name, &self.env)
     }

@@ -9,9 +9,13 @@ fn entry(json: &str) -> BucketConfig {
     serde_json::from_str(json).unwrap()
 }
 
+/// An environment that names an S3 service.
 fn env() -> S3Settings {
     S3Settings {
         region: Some("us-east-1".into()),
+        endpoint_url: Some("http://127.0.0.1:9".into()),
+        allow_http: true,
+        force_path_style: true,
         ..S3Settings::default()
     }
 }
@@ -70,6 +74,26 @@ async fn names_resolve_configured_then_local_directory_then_s3() {
     assert!(!resolver.resolve("not-a-dir").unwrap().is_local());
     let fresh = BucketResolver::new(root.path().to_path_buf(), Vec::new(), env());
     assert!(fresh.resolve("not-a-dir").unwrap().is_local());
+}
+
+#[tokio::test]
+async fn without_an_s3_service_every_bucket_is_local() {
+    let root = tempfile::tempdir().unwrap();
+    let nothing = S3Settings {
+        region: Some("us-east-1".into()),
+        ..S3Settings::default()
+    };
+    let resolver = BucketResolver::new(root.path().to_path_buf(), Vec::new(), nothing);
+    let missing = resolver.resolve("not-made-yet").unwrap();
+    assert!(missing.is_local());
+    assert!(!missing.exists().await.unwrap());
+    let error = missing
+        .put("k", Bytes::from_static(b"v"), &PutOptions::default())
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::NoSuchBucket);
+    std::fs::create_dir(root.path().join("not-made-yet")).unwrap();
+    assert!(missing.exists().await.unwrap());
 }
 
 #[test]

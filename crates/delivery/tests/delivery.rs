@@ -145,22 +145,39 @@ impl World {
     }
 
     fn create_trail(&self, name: &str, validation: bool) {
+        self.create(CreateTrailInput {
+            name: name.into(),
+            s3_bucket_name: BUCKET.into(),
+            enable_log_file_validation: Some(validation),
+            ..CreateTrailInput::default()
+        });
+    }
+
+    fn create(&self, input: CreateTrailInput) {
         let probe = LocalBuckets(self.root.path().join("buckets"));
         self.trails
             .create_trail(
                 &self.caller(),
-                CreateTrailInput {
-                    name: name.into(),
-                    s3_bucket_name: BUCKET.into(),
-                    enable_log_file_validation: Some(validation),
-                    ..CreateTrailInput::default()
-                },
+                input,
                 Probes {
                     buckets: &probe,
                     topics: &NoTopics,
                 },
             )
             .unwrap();
+    }
+
+    /// The records of every log file under `folder` (`/CloudTrail/`, `/CloudTrail-Insight/`).
+    fn delivered_ids(&self, folder: &str) -> Vec<String> {
+        let mut ids = Vec::new();
+        for key in self.keys().iter().filter(|key| key.contains(folder)) {
+            let body: serde_json::Value = serde_json::from_slice(&self.read(key)).unwrap();
+            for record in body["Records"].as_array().unwrap() {
+                ids.push(record["eventID"].as_str().unwrap().to_owned());
+            }
+        }
+        ids.sort();
+        ids
     }
 
     fn append(&self, records: &[serde_json::Value]) {
@@ -417,4 +434,188 @@ fn restarts_neither_lose_nor_repeat_events() {
     seen.sort();
     expected.sort();
     assert_eq!(seen, expected, "every event exactly once");
+}
+
+fn id(number: u32) -> String {
+    format!("00000000-0000-4000-8000-{number:012}")
+}
+
+#[test]
+fn multi_region_trails_write_each_region_under_its_own_folder_and_chain() {
+    let world = World::new("2026-03-02T08:00:00Z");
+    let delivery = world.start(3);
+    world.create(CreateTrailInput {
+        name: "everywhere".into(),
+        s3_bucket_name: BUCKET.into(),
+        is_multi_region_trail: Some(true),
+        enable_log_file_validation: Some(true),
+        ..CreateTrailInput::default()
+    });
+    world
+        .trails
+        .start_logging(&world.caller(), "everywhere")
+        .unwrap();
+    world.clock.advance_millis(1_000);
+    world.append(&[
+        record(1, "2026-03-02T08:00:00Z", ACCOUNT, "us-east-1"),
+        record(2, "2026-03-02T08:00:00Z", ACCOUNT, "eu-west-1"),
+        record(3, "2026-03-02T08:00:00Z", ACCOUNT, "ap-southeast-2"),
+    ]);
+    world.clock.advance_millis(300_000);
+    let keys = world.wait_for("a log file per Region", |keys| keys.len() == 3);
+    for region in ["us-east-1", "eu-west-1", "ap-southeast-2"] {
+        let folder = format!(
+            "AWSLogs/{ACCOUNT}/CloudTrail/{region}/2026/03/02/{ACCOUNT}_CloudTrail_{region}_20260302T0805Z_"
+        );
+        assert!(
+            keys.iter().any(|key| key.starts_with(&folder)),
+            "{folder} in {keys:#?}"
+        );
+    }
+    // Each Region's digest chain: windows counted from the start of logging, the Region's
+    // own signing key.
+    world.advance_to("2026-03-02T09:00:00Z");
+    let keys = world.wait_for("a digest per Region", |keys| keys.len() == 6);
+    drop(delivery);
+    for region in ["us-east-1", "eu-west-1", "ap-southeast-2"] {
+        let digest = format!(
+            "AWSLogs/{ACCOUNT}/CloudTrail-Digest/{region}/2026/03/02/{ACCOUNT}_CloudTrail-Digest_{region}_everywhere_us-east-1_20260302T090000Z.json.gz"
+        );
+        assert!(keys.contains(&digest), "{digest} in {keys:#?}");
+        let body: serde_json::Value = serde_json::from_slice(&world.read(&digest)).unwrap();
+        assert_eq!(body["digestStartTime"], "2026-03-02T08:00:00Z");
+        assert_eq!(body["logFiles"].as_array().unwrap().len(), 1);
+        assert!(
+            body["logFiles"][0]["s3Object"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("/CloudTrail/{region}/"))
+        );
+    }
+}
+
+#[test]
+fn selectors_decide_what_the_trail_receives_and_insights_go_to_their_folder() {
+    let world = World::new("2026-03-02T08:00:00Z");
+    let delivery = world.start(4);
+    world.create_trail("choosy", false);
+    let selectors: Vec<opentrail_selectors::AdvancedEventSelector> = serde_json::from_str(
+        r#"[{"Name":"writes only","FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]},{"Field":"readOnly","Equals":["false"]}]}]"#,
+    )
+    .unwrap();
+    world
+        .trails
+        .put_event_selectors(&world.caller(), "choosy", None, Some(selectors))
+        .unwrap();
+    world
+        .trails
+        .put_insight_selectors(
+            &world.caller(),
+            opentrail_trails::PutInsightSelectorsInput {
+                trail_name: Some("choosy".into()),
+                insight_selectors: vec![opentrail_trails::InsightSelectorInput {
+                    insight_type: Some("ApiCallRateInsight".into()),
+                    event_categories: None,
+                }],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    world
+        .trails
+        .start_logging(&world.caller(), "choosy")
+        .unwrap();
+    world.clock.advance_millis(1_000);
+    let mut write = record(2, "2026-03-02T08:00:00Z", ACCOUNT, "us-east-1");
+    write["readOnly"] = false.into();
+    write["eventName"] = "CreateUser".into();
+    let insight = serde_json::json!({
+        "eventVersion": "1.08",
+        "eventTime": "2026-03-02T07:59:00Z",
+        "awsRegion": "us-east-1",
+        "eventID": id(3),
+        "eventType": "AwsCloudTrailInsight",
+        "recipientAccountId": ACCOUNT,
+        "sharedEventID": "11111111-2222-4333-8444-555555555555",
+        "insightDetails": {"state": "Start", "eventSource": "iam.amazonaws.com", "eventName": "CreateUser", "insightType": "ApiCallRateInsight"},
+        "eventCategory": "Insight"
+    });
+    world.append(&[
+        record(1, "2026-03-02T08:00:00Z", ACCOUNT, "us-east-1"),
+        write,
+        insight,
+    ]);
+    world.clock.advance_millis(300_000);
+    world.wait_for("a log file and an Insights file", |keys| keys.len() == 2);
+    drop(delivery);
+    assert_eq!(
+        world.delivered_ids("/CloudTrail/"),
+        [id(2)],
+        "the read-only event is not selected"
+    );
+    assert_eq!(world.delivered_ids("/CloudTrail-Insight/"), [id(3)]);
+    let insight_key = world
+        .keys()
+        .into_iter()
+        .find(|key| key.contains("/CloudTrail-Insight/"))
+        .unwrap();
+    assert!(
+        insight_key.contains(&format!("/CloudTrail-Insight/us-east-1/2026/03/02/{ACCOUNT}_CloudTrail-Insight_us-east-1_20260302T0805Z_")),
+        "{insight_key}"
+    );
+}
+
+#[test]
+fn a_failing_bucket_is_retried_reported_and_recovered_from() {
+    let world = World::new("2026-03-02T08:00:00Z");
+    let delivery = world.start(5);
+    world.create_trail("flaky", false);
+    world
+        .trails
+        .start_logging(&world.caller(), "flaky")
+        .unwrap();
+    // The bucket goes away before the first file is written.
+    let parked = world.root.path().join("parked");
+    std::fs::rename(world.bucket(), &parked).unwrap();
+    world.clock.advance_millis(1_000);
+    world.append(&[record(1, "2026-03-02T08:00:00Z", ACCOUNT, "us-east-1")]);
+    world.clock.advance_millis(300_000);
+    let started = Instant::now();
+    loop {
+        let status = world
+            .trails
+            .get_trail_status(&world.caller(), "flaky")
+            .unwrap();
+        if status.status.latest_delivery_error.as_deref() == Some("NoSuchBucket") {
+            assert_eq!(status.status.latest_delivery_time, None);
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no delivery error reported: {status:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Back again: the retry delivers the same file, and the error clears.
+    std::fs::rename(&parked, world.bucket()).unwrap();
+    world.wait_for("the retried log file", |keys| keys.len() == 1);
+    let started = Instant::now();
+    loop {
+        let status = world
+            .trails
+            .get_trail_status(&world.caller(), "flaky")
+            .unwrap();
+        if status.status.latest_delivery_error.is_none()
+            && status.status.latest_delivery_time.is_some()
+        {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the error did not clear: {status:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(delivery);
+    assert_eq!(world.delivered_ids("/CloudTrail/"), [id(1)]);
 }

@@ -1,10 +1,9 @@
 //! Where trail buckets are, and the check CreateTrail/UpdateTrail make on them.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use opentrail_blob::{BucketResolver, ErrorKind, S3Settings};
+use opentrail_blob::{BucketResolver, ErrorKind};
 use opentrail_trails::{BucketProbe, BucketProblem};
 
 /// How long CreateTrail waits for a bucket to answer before reporting it unavailable.
@@ -15,29 +14,12 @@ const PROBE_TIMEOUT: Duration = Duration::from_secs(20);
 #[derive(Debug, Clone)]
 pub struct ResolvedBuckets {
     resolver: Arc<BucketResolver>,
-    /// Where local buckets are.
-    local_root: PathBuf,
-    /// Buckets named in `[[buckets]]`.
-    configured: Vec<String>,
-    /// Whether the environment reaches an S3 service at all (an endpoint or credentials).
-    environment_s3: bool,
 }
 
 impl ResolvedBuckets {
-    /// Checks through `resolver`, which resolves the `configured` bucket names from the
-    /// config, local buckets under `local_root`, and the rest with `settings`.
-    pub fn new(
-        resolver: Arc<BucketResolver>,
-        local_root: PathBuf,
-        configured: Vec<String>,
-        settings: &S3Settings,
-    ) -> ResolvedBuckets {
-        ResolvedBuckets {
-            resolver,
-            local_root,
-            configured,
-            environment_s3: settings.endpoint_url.is_some() || settings.access_key_id.is_some(),
-        }
+    /// Checks through `resolver`.
+    pub fn new(resolver: Arc<BucketResolver>) -> ResolvedBuckets {
+        ResolvedBuckets { resolver }
     }
 
     /// The resolver.
@@ -48,15 +30,6 @@ impl ResolvedBuckets {
 
 impl BucketProbe for ResolvedBuckets {
     fn check(&self, name: &str) -> Result<(), BucketProblem> {
-        // Neither configured nor a local directory, and no S3 service to ask: the bucket
-        // does not exist as far as this server can tell (rather than a network error
-        // from trying AWS without credentials).
-        let local = self.local_root.join(name).try_exists().unwrap_or(false);
-        if !local && !self.environment_s3 && !self.configured.iter().any(|known| known == name) {
-            opentrail_blob::validate_bucket_name(name)
-                .map_err(|error| BucketProblem::InvalidName(error.to_string()))?;
-            return Err(BucketProblem::DoesNotExist);
-        }
         let bucket = self
             .resolver
             .resolve(name)

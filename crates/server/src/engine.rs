@@ -105,18 +105,12 @@ impl Engine {
         })?;
         let settings = S3Settings::from_env(config.aws_environment.clone())
             .map_err(|source| Error::Buckets { source })?;
-        let configured = config
-            .buckets
-            .iter()
-            .map(|bucket| bucket.name.clone())
-            .collect();
-        let buckets_root = data_dir.root().join("buckets");
         let resolver = BucketResolver::new(
-            buckets_root.clone(),
+            data_dir.root().join("buckets"),
             config.buckets.clone(),
-            settings.clone(),
+            settings,
         );
-        let buckets = ResolvedBuckets::new(Arc::new(resolver), buckets_root, configured, &settings);
+        let buckets = ResolvedBuckets::new(Arc::new(resolver));
         Ok(Engine {
             config,
             journal,
