@@ -125,7 +125,11 @@ impl Worker {
                         status.latest_delivery_error = Some(code);
                     });
                     // Start again from the saved state: nothing read since is lost,
-                    // it is read again.
+                    // it is read again, and what the failed step changed in memory only
+                    // is forgotten.
+                    if let Ok(Some(saved)) = self.folder.load() {
+                        self.state = saved;
+                    }
                     self.open.clear();
                     self.read_position = self.state.position;
                     self.last_arrival = None;
