@@ -520,10 +520,23 @@ mod region_tests {
 
     #[test]
     fn region_names() {
-        for good in ["us-east-1", "us-gov-west-1", "eu-central-2", "ap-southeast-4"] {
+        for good in [
+            "us-east-1",
+            "us-gov-west-1",
+            "eu-central-2",
+            "ap-southeast-4",
+        ] {
             assert!(is_region_name(good), "{good}");
         }
-        for bad in ["", "us-east", "US-EAST-1", "us--1", "us-east-x", "useast1", "us-east-1-"] {
+        for bad in [
+            "",
+            "us-east",
+            "US-EAST-1",
+            "us--1",
+            "us-east-x",
+            "useast1",
+            "us-east-1-",
+        ] {
             assert!(!is_region_name(bad), "{bad}");
         }
     }
