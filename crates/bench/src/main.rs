@@ -12,6 +12,8 @@
 //! - `make-trail`: writes a complete, signed trail (log files, hourly digests, public keys)
 //!   into a local bucket directory, for `bench/validate.sh`, which times
 //!   `aws cloudtrail validate-logs` and `opentrail validate-logs` on it.
+//! - `inflate-hash`: where `validate-logs` spends its CPU per log file (inflate with
+//!   zlib-rs or libdeflate, SHA-256, the digest crate's call), on log files in memory.
 //! - `serve-delivery`: the server in-process with a trail on a local bucket directory;
 //!   time from an event's acknowledgement by `/ingest` to its log file in the bucket.
 //!
@@ -33,6 +35,7 @@ use opentrail_types::{SystemClock, Timestamp};
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 
+mod inflate;
 mod records;
 mod serve;
 mod trail;
@@ -143,6 +146,19 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         interval_secs: u64,
     },
+    /// Inflate and SHA-256 of log files in memory: each step alone, then together as the
+    /// validator runs them (one thread, then every core).
+    InflateHash {
+        /// A trail folder (`make-trail --out`) or any folder of `.json.gz` log files.
+        #[arg(long)]
+        dir: PathBuf,
+        /// Log files loaded (the first ones in key order).
+        #[arg(long, default_value_t = 8)]
+        files: usize,
+        /// Runs of each case; the best counts.
+        #[arg(long, default_value_t = 3)]
+        repeat: usize,
+    },
     /// Writes a complete, valid, signed trail into `OUT/buckets/<bucket>/`, with
     /// `OUT/public-keys.json` and `OUT/trail.json`.
     MakeTrail {
@@ -239,6 +255,9 @@ fn main() -> anyhow::Result<()> {
             rate,
             interval_secs,
         }),
+        Command::InflateHash { dir, files, repeat } => {
+            inflate::run(&inflate::Args { dir, files, repeat })
+        }
         Command::MakeTrail {
             out,
             hours,

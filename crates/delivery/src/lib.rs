@@ -13,7 +13,7 @@
 //!   outbox uploads in order, so it is never stored before *n*.
 //!
 //! Time comes from the injected clock; each trail has one thread, which blocks on the
-//! journal's commit signal (at most [`worker`]'s tick) and on uploads (through the
+//! journal's commit signal (waking at least every 100 ms) and on uploads (through the
 //! server's async runtime).
 
 use std::collections::{HashMap, VecDeque};

@@ -25,6 +25,8 @@
 //! # Ok::<(), InflateError>(())
 //! ```
 
+mod whole;
+
 use std::io::{self, Read, Write as _};
 
 use flate2::Compression;
@@ -47,8 +49,9 @@ pub enum InflateError {
     TooLarge,
 }
 
-/// Size of the output chunks while inflating.
-const CHUNK_BYTES: usize = 64 * 1024;
+/// Size of the output chunks while inflating in a stream: zlib-rs inflates about 5 % faster
+/// into 256 KiB than into 64 KiB (`opentrail-bench inflate-hash`); SHA-256 does not care.
+const CHUNK_BYTES: usize = 256 * 1024;
 
 /// Compresses `bytes` into exactly one gzip member with a fixed header: mtime 0, no name,
 /// no comment, no extra field, OS byte 255 ("unknown"); default compression level.
@@ -105,7 +108,7 @@ pub fn gunzip_first_member(bytes: &[u8], cap: u64) -> Result<(Vec<u8>, usize), I
 }
 
 /// Inflates `bytes` (exactly one gzip member) and returns the lowercase hex SHA-256 of the
-/// inflated bytes, without holding them: memory use is one chunk, whatever the file size.
+/// inflated bytes, as [`sha256_of_gzip_prefix`] (same paths, same memory use).
 ///
 /// # Errors
 ///
@@ -141,12 +144,31 @@ pub struct PrefixHash {
 /// `complete: false` and the hash of what was inflated (as the CLI's `decompressobj` does
 /// for log files); trailing data is reported through [`PrefixHash::consumed`].
 ///
+/// Two paths, one answer. A file that is exactly one member with a plain header and an
+/// inflated size of at most 128 MiB is inflated whole by libdeflate into a pooled buffer
+/// and hashed in one pass (about 1.4 times as fast); anything else (trailing data,
+/// optional header fields, a cut or damaged member, a larger file) is inflated in 256 KiB
+/// chunks by zlib-rs and hashed chunk by chunk, in constant memory. The fast path answers
+/// only when the streaming path would give the same answer.
+///
 /// # Errors
 ///
 /// [`InflateError::Corrupt`] for data no inflater accepts (bad magic, bad header flags,
 /// invalid deflate data, CRC or length mismatch), [`InflateError::TooLarge`] when the output
 /// passes `cap`.
 pub fn sha256_of_gzip_prefix(bytes: &[u8], cap: u64) -> Result<PrefixHash, InflateError> {
+    if let Some(hash) = whole::sha256_of_single_member(bytes, cap) {
+        return Ok(hash);
+    }
+    sha256_of_gzip_prefix_streaming(bytes, cap)
+}
+
+/// [`sha256_of_gzip_prefix`] without the whole-buffer fast path: inflates in chunks and
+/// hashes each, whatever the file.
+pub(crate) fn sha256_of_gzip_prefix_streaming(
+    bytes: &[u8],
+    cap: u64,
+) -> Result<PrefixHash, InflateError> {
     let mut hasher = Sha256::new();
     let outcome = inflate_first_member(bytes, cap, |chunk| hasher.update(chunk))?;
     Ok(PrefixHash {
