@@ -619,3 +619,60 @@ fn a_failing_bucket_is_retried_reported_and_recovered_from() {
     drop(delivery);
     assert_eq!(world.delivered_ids("/CloudTrail/"), [id(1)]);
 }
+
+#[test]
+fn stopping_ends_the_chain_and_starting_again_begins_a_new_one() {
+    let world = World::new("2026-03-02T08:00:00Z");
+    let delivery = world.start(6);
+    world.create_trail("restarted", true);
+    world
+        .trails
+        .start_logging(&world.caller(), "restarted")
+        .unwrap();
+    world.advance_to("2026-03-02T09:00:00Z");
+    world.wait_for("the first digest", |keys| keys.len() == 1);
+    world.advance_to("2026-03-02T09:10:00Z");
+    world
+        .trails
+        .stop_logging(&world.caller(), "restarted")
+        .unwrap();
+    world.advance_to("2026-03-02T09:10:03Z");
+    world.wait_for("the final digest", |keys| keys.len() == 2);
+    // Stopped: no digests, whatever the time.
+    world.advance_to("2026-03-02T12:00:00Z");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(world.keys().len(), 2);
+    world
+        .trails
+        .start_logging(&world.caller(), "restarted")
+        .unwrap();
+    world.advance_to("2026-03-02T13:00:00Z");
+    let keys = world.wait_for("the new chain's first digest", |keys| keys.len() == 3);
+    drop(delivery);
+    let digest = |time: &str| {
+        let key = keys
+            .iter()
+            .find(|key| key.ends_with(&format!("_restarted_us-east-1_{time}.json.gz")))
+            .unwrap_or_else(|| panic!("no digest at {time} in {keys:#?}"));
+        serde_json::from_slice::<serde_json::Value>(&world.read(key)).unwrap()
+    };
+    let final_digest = digest("20260302T091003Z");
+    assert_eq!(final_digest["digestStartTime"], "2026-03-02T09:00:00Z");
+    assert!(
+        final_digest["previousDigestS3Object"]
+            .as_str()
+            .unwrap()
+            .ends_with("_20260302T090000Z.json.gz")
+    );
+    let starting = digest("20260302T130000Z");
+    assert_eq!(starting["digestStartTime"], "2026-03-02T12:00:00Z");
+    for member in [
+        "previousDigestS3Bucket",
+        "previousDigestS3Object",
+        "previousDigestHashValue",
+        "previousDigestHashAlgorithm",
+        "previousDigestSignature",
+    ] {
+        assert!(starting[member].is_null(), "{member} of a starting digest");
+    }
+}
