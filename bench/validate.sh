@@ -9,7 +9,11 @@
 #                      on disk (cached there with a .complete marker), moto's copy as much
 #                      again in memory and temporary files
 #   BENCH_TRAIL_BYTES  gzipped log data of the trail (default 2G: powers of 1,024)
-#   BENCH_TRAIL_HOURS  hours of the trail: 12 log files and one digest each (default 24)
+#   BENCH_TRAIL_HOURS  hours of the trail: one digest each (default 24)
+#   BENCH_TRAIL_FILES_PER_HOUR
+#                      log files per hour (default 12: few, large files, one per 5-minute
+#                      slot; 600 gives a realistic busy trail's shape: 50 files of ~150 KB
+#                      per slot for 2G); a trail other than 12 an hour is cached apart
 #   BENCH_NO_BUILD     set by bench/run.sh, which has built the binaries already
 #
 # Steps: `opentrail-bench make-trail` writes the trail into a local bucket directory; a
@@ -29,6 +33,7 @@ cd "$(dirname "$0")/.."
 out=${BENCH_OUT:-$PWD/bench/out}
 bytes=${BENCH_TRAIL_BYTES:-2G}
 hours=${BENCH_TRAIL_HOURS:-24}
+files_per_hour=${BENCH_TRAIL_FILES_PER_HOUR:-12}
 target=${CARGO_TARGET_DIR:-$PWD/target}
 mkdir -p "$out"
 
@@ -40,10 +45,14 @@ opentrail="$target/release/opentrail"
 bench="$target/release/opentrail-bench"
 
 trail="$out/trail-${hours}h-$bytes"
+if [ "$files_per_hour" != 12 ]; then
+  trail="$trail-${files_per_hour}fph"
+fi
 if [ ! -f "$trail/.complete" ]; then
-  echo "== generate a $hours-hour trail of $bytes gzipped log data"
+  echo "== generate a $hours-hour trail of $bytes gzipped log data, $files_per_hour log files an hour"
   rm -rf "$trail"
-  "$bench" make-trail --out "$trail" --hours "$hours" --bytes "$bytes" --seed 1
+  "$bench" make-trail --out "$trail" --hours "$hours" --files-per-hour "$files_per_hour" \
+    --bytes "$bytes" --seed 1
   touch "$trail/.complete"
 fi
 # field KEY...: a value of trail.json.

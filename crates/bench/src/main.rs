@@ -165,9 +165,13 @@ enum Command {
         /// Output folder (removed first).
         #[arg(long)]
         out: PathBuf,
-        /// Hours of the trail: 12 log files and one digest each.
+        /// Hours of the trail: `--files-per-hour` log files and one digest each.
         #[arg(long, default_value_t = 24)]
         hours: u32,
+        /// Log files per hour, spread over the hour's twelve 5-minute delivery slots (12:
+        /// one per slot; real busy trails have many per slot, from several delivery hosts).
+        #[arg(long, default_value_t = trail::DEFAULT_FILES_PER_HOUR)]
+        files_per_hour: usize,
         /// Gzipped log data to reach: digits with an optional K, M, G or T (powers of 1,024).
         #[arg(long, default_value = "2G", value_parser = trail::parse_size)]
         bytes: u64,
@@ -261,6 +265,7 @@ fn main() -> anyhow::Result<()> {
         Command::MakeTrail {
             out,
             hours,
+            files_per_hour,
             bytes,
             seed,
             bucket,
@@ -272,6 +277,7 @@ fn main() -> anyhow::Result<()> {
         } => trail::run(&trail::Args {
             out,
             hours,
+            files_per_hour,
             bytes,
             seed,
             bucket,

@@ -4,13 +4,15 @@
 //! What `DIR` holds afterwards:
 //!
 //! - `buckets/<bucket>/`: a local bucket directory (spec §1.9). Log files in CloudTrail's
-//!   key layout (`AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/…json.gz`), 12 per hour,
-//!   one gzip member each, realistic records (templates made by `opentrail-generate` with
+//!   key layout (`AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/…json.gz`),
+//!   `--files-per-hour` per hour (12 unless told: one per 5-minute slot; a realistic busy
+//!   trail has many per slot, from several delivery hosts, see [`logs::Schedule`]), one
+//!   gzip member each, realistic records (templates made by `opentrail-generate` with
 //!   fresh `eventID`s and `eventTime`s), sized so their gzipped total reaches `--bytes`.
 //!   One digest per hour (`CloudTrail-Digest/…`), chained from a starting digest, signed
 //!   with a freshly generated RSA-2048 key; each signature in the digest's
 //!   `<key>.meta.json` sidecar. Digest `k` covers `start + k h + 30 s` to
-//!   `start + (k + 1) h + 30 s` and lists the 12 files delivered in it.
+//!   `start + (k + 1) h + 30 s` and lists the files delivered in it.
 //! - `public-keys.json`: the signing key in `ListPublicKeys` response form,
 //!   `{"PublicKeyList":[{"Value","ValidityStartTime","ValidityEndTime","Fingerprint"}]}`.
 //! - `trail.json`: what validators need: `Trail` (the trail in `DescribeTrails` form),
@@ -22,6 +24,8 @@
 //! every run.
 
 mod logs;
+
+pub use logs::DEFAULT_FILES_PER_HOUR;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -53,6 +57,8 @@ pub struct Args {
     pub out: PathBuf,
     /// Hours of the trail: one digest each.
     pub hours: u32,
+    /// Log files delivered per hour (at least 1).
+    pub files_per_hour: usize,
     /// Gzipped log data to reach, in bytes.
     pub bytes: u64,
     /// Seed of every random choice.
@@ -100,6 +106,10 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     anyhow::ensure!(args.hours >= 1, "`--hours` must be at least 1");
     anyhow::ensure!(args.bytes >= 1, "`--bytes` must be at least 1");
     anyhow::ensure!(
+        args.files_per_hour >= 1,
+        "`--files-per-hour` must be at least 1"
+    );
+    anyhow::ensure!(
         args.account.len() == 12 && args.account.bytes().all(|byte| byte.is_ascii_digit()),
         "`--account` must be 12 digits, not `{}`",
         args.account
@@ -111,15 +121,19 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         .with_context(|| format!("cannot create `{}`", bucket_dir.display()))?;
     let templates = trail_templates(args)?;
     let bytes_per_record = logs::gzipped_bytes_per_record(args.seed, args.start, &templates);
-    let files = args.hours as usize * logs::FILES_PER_HOUR;
+    let files = args.hours as usize * args.files_per_hour;
+    let schedule = logs::Schedule {
+        start: args.start,
+        files_per_hour: args.files_per_hour,
+    };
     let total_records = (args.bytes as f64 * SIZE_MARGIN / bytes_per_record).ceil() as u64;
     let plan = logs::Plan {
         seed: args.seed,
         account: args.account.clone(),
         region: args.region.clone(),
         bucket: args.bucket.clone(),
-        start: args.start,
-        records_per_file: logs::records_per_file(args.seed, args.start, files, total_records),
+        schedule,
+        records_per_file: logs::records_per_file(args.seed, &schedule, files, total_records),
     };
     println!(
         "make-trail: {} record templates, {bytes_per_record:.0} gzipped bytes per record: {files} log files, {total_records} records",
@@ -244,7 +258,7 @@ fn write_digests(
 ) -> anyhow::Result<Timestamp> {
     let mut previous: Option<PreviousDigest> = None;
     let mut end = args.start;
-    for (hour, files) in written.chunks(logs::FILES_PER_HOUR).enumerate() {
+    for (hour, files) in written.chunks(args.files_per_hour).enumerate() {
         let start = args
             .start
             .saturating_add_millis(hour as i64 * HOUR_MS + DIGEST_OFFSET_MS);

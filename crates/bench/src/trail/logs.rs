@@ -1,11 +1,14 @@
 //! The log files of `make-trail`: how many records each holds, what they look like, and
 //! writing them on worker threads.
 //!
-//! File `i` (from 0) is delivered at `start + 5 min × (i + 1)`, so each hour has 12 files
-//! and the hour's digest (which ends 30 s past the hour) lists them. Its records carry
-//! `eventTime`s spread over the 5 minutes before `delivered − 2 min`, sorted, and fresh
-//! `eventID`s. Everything random comes from a stream seeded by the seed and the file's
-//! index, so the files are the same whatever the thread count.
+//! Delivery follows CloudTrail's cadence: every hour has twelve 5-minute slots, and each
+//! slot's files are delivered in the minute before the slot ends, as if by that many
+//! delivery hosts ([`Schedule`]). With the default 12 files an hour, file `i` (from 0) is
+//! delivered at `start + 5 min × (i + 1)`; with 600, each slot gets 50 files, 1.2 s apart.
+//! The hour's digest (which ends 30 s past the hour) lists the hour's files. A file's
+//! records carry `eventTime`s spread over the 5 minutes before `delivered − 2 min`, sorted,
+//! and fresh `eventID`s. Everything random comes from a stream seeded by the seed and the
+//! file's index, so the files are the same whatever the thread count.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -21,10 +24,15 @@ use rand::{Rng, SeedableRng};
 
 use crate::records::{RecordTemplate, random_alphanumeric, random_uuid};
 
-/// Log files per hour: one per 5-minute delivery window, as CloudTrail delivers.
-pub const FILES_PER_HOUR: usize = 12;
-/// Time between two log files.
-pub const FILE_INTERVAL_MS: i64 = 300_000;
+/// Log files per hour unless told: one per 5-minute delivery slot.
+pub const DEFAULT_FILES_PER_HOUR: usize = 12;
+/// A delivery slot: CloudTrail delivers about every 5 minutes (spec §1.3); a file's
+/// records span the 5 minutes before it.
+const SLOT_MS: i64 = 300_000;
+const SLOTS_PER_HOUR: usize = 12;
+const HOUR_MS: i64 = 3_600_000;
+/// The files of one slot are delivered within this long before the slot ends.
+const SLOT_DELIVERY_SPREAD_MS: i64 = 60_000;
 /// How long before its delivery the newest record of a file happened.
 const DELIVERY_LAG_MS: i64 = 120_000;
 /// Records of the calibration file, which measures gzipped bytes per record.
@@ -33,6 +41,36 @@ const CALIBRATION_RECORDS: usize = 10_000;
 const FILE_STREAM: u64 = 0x004c_4f47_4649_4c45;
 const WEIGHT_STREAM: u64 = 0x5745_4947_4854;
 const CALIBRATION_STREAM: u64 = 0x4341_4c49_4252;
+
+/// When each log file is delivered.
+#[derive(Debug, Clone, Copy)]
+pub struct Schedule {
+    /// Start of the trail's period; the first slot ends 5 minutes later.
+    pub start: Timestamp,
+    /// Log files per hour (at least 1): spread evenly over the hour's twelve slots (or over
+    /// as many slots as files, when fewer than 12).
+    pub files_per_hour: usize,
+}
+
+impl Schedule {
+    /// Delivery time of file `index`: in its hour, file `j` goes to slot
+    /// `⌊j × slots / files_per_hour⌋`; the `k` files of a slot are delivered
+    /// `60 s / k` apart, the last one as the slot ends.
+    pub fn delivered(&self, index: usize) -> Timestamp {
+        let per_hour = self.files_per_hour.max(1);
+        let slots = per_hour.min(SLOTS_PER_HOUR);
+        let (hour, in_hour) = (index / per_hour, index % per_hour);
+        let slot = in_hour * slots / per_hour;
+        // The first file of slot `s` is the smallest `j` with `j × slots ≥ s × per_hour`.
+        let first_of = |slot: usize| (slot * per_hour).div_ceil(slots);
+        let in_slot = first_of(slot + 1) - first_of(slot);
+        let after_this = (first_of(slot + 1) - 1 - in_hour) as i64;
+        let slot_end = hour as i64 * HOUR_MS + (slot as i64 + 1) * HOUR_MS / slots as i64;
+        let spacing = SLOT_DELIVERY_SPREAD_MS / in_slot as i64;
+        self.start
+            .saturating_add_millis(slot_end - after_this * spacing)
+    }
+}
 
 /// What every log file shares.
 #[derive(Debug)]
@@ -45,27 +83,19 @@ pub struct Plan {
     pub region: String,
     /// Bucket name, recorded in the digest entries.
     pub bucket: String,
-    /// Start of the trail's period; file 0 is delivered 5 minutes later.
-    pub start: Timestamp,
+    /// When each file is delivered.
+    pub schedule: Schedule,
     /// Records of each file, in delivery order.
     pub records_per_file: Vec<usize>,
 }
 
-impl Plan {
-    /// Delivery time of file `index`.
-    pub fn delivered(&self, index: usize) -> Timestamp {
-        self.start
-            .saturating_add_millis(FILE_INTERVAL_MS * (index as i64 + 1))
-    }
-}
-
 /// Returns the records of each of `files` files: `total` spread with more in the working
 /// hours (08:00 to 20:00 UTC count double) and ±10 % noise per file, each at least 1.
-pub fn records_per_file(seed: u64, start: Timestamp, files: usize, total: u64) -> Vec<usize> {
+pub fn records_per_file(seed: u64, schedule: &Schedule, files: usize, total: u64) -> Vec<usize> {
     let mut rng = StdRng::seed_from_u64(seed ^ WEIGHT_STREAM);
     let weights: Vec<f64> = (0..files)
         .map(|index| {
-            let delivered = start.saturating_add_millis(FILE_INTERVAL_MS * (index as i64 + 1));
+            let delivered = schedule.delivered(index);
             let hour = delivered.as_secs().rem_euclid(86_400) / 3_600;
             let base = if (8..20).contains(&hour) { 1.5 } else { 0.75 };
             base * rng.random_range(0.9..1.1)
@@ -100,10 +130,8 @@ fn log_file_json(
     count: usize,
     newest_bound: Timestamp,
 ) -> LogFileJson {
-    let window_start = newest_bound.saturating_add_millis(-FILE_INTERVAL_MS);
-    let mut offsets: Vec<i64> = (0..count)
-        .map(|_| rng.random_range(0..FILE_INTERVAL_MS))
-        .collect();
+    let window_start = newest_bound.saturating_add_millis(-SLOT_MS);
+    let mut offsets: Vec<i64> = (0..count).map(|_| rng.random_range(0..SLOT_MS)).collect();
     offsets.sort_unstable();
     let picks: Vec<usize> = (0..count)
         .map(|_| rng.random_range(0..templates.len()))
@@ -163,7 +191,7 @@ fn write_log_file(
     index: usize,
 ) -> anyhow::Result<Written> {
     let mut rng = StdRng::seed_from_u64(plan.seed ^ FILE_STREAM ^ ((index as u64) << 20));
-    let delivered = plan.delivered(index);
+    let delivered = plan.schedule.delivered(index);
     let key = LogFileKey {
         prefix: None,
         org_id: None,
@@ -278,16 +306,71 @@ mod tests {
 
     #[test]
     fn records_are_spread_with_more_in_working_hours() {
-        let counts = records_per_file(1, Timestamp::from_secs(START), 24 * FILES_PER_HOUR, 288_000);
+        let schedule = Schedule {
+            start: Timestamp::from_secs(START),
+            files_per_hour: DEFAULT_FILES_PER_HOUR,
+        };
+        let counts = records_per_file(1, &schedule, 24 * DEFAULT_FILES_PER_HOUR, 288_000);
         assert_eq!(counts.len(), 288);
         let total: usize = counts.iter().sum();
         assert!((287_000..=289_000).contains(&total), "{total}");
         // File 9 × 12 + 5 is delivered at 09:30, file 5 at 00:30.
         assert!(counts[9 * 12 + 5] > counts[5] * 3 / 2, "{counts:?}");
-        assert_eq!(
-            counts,
-            records_per_file(1, Timestamp::from_secs(START), 288, 288_000)
-        );
+        assert_eq!(counts, records_per_file(1, &schedule, 288, 288_000));
+    }
+
+    #[test]
+    fn twelve_files_an_hour_are_delivered_every_five_minutes() {
+        let schedule = Schedule {
+            start: Timestamp::from_secs(START),
+            files_per_hour: 12,
+        };
+        for index in 0..48 {
+            assert_eq!(
+                schedule.delivered(index),
+                Timestamp::from_secs(START + 300 * (index as i64 + 1)),
+                "{index}"
+            );
+        }
+    }
+
+    #[test]
+    fn many_files_an_hour_share_the_five_minute_slots() {
+        for per_hour in [1, 5, 13, 50, 600, 1000] {
+            let schedule = Schedule {
+                start: Timestamp::from_secs(START),
+                files_per_hour: per_hour,
+            };
+            let times: Vec<i64> = (0..3 * per_hour)
+                .map(|index| schedule.delivered(index).as_millis() - START * 1000)
+                .collect();
+            assert!(times.windows(2).all(|pair| pair[0] < pair[1]), "{per_hour}");
+            let slots = per_hour.min(12);
+            for hour in 0..3 {
+                let hour_files = &times[hour * per_hour..(hour + 1) * per_hour];
+                // Inside the hour's digest window, which ends 30 s past the hour.
+                let hour_ms = hour as i64 * 3_600_000;
+                assert!(
+                    hour_files.iter().all(|time| *time > hour_ms + 30_000),
+                    "{per_hour}"
+                );
+                assert_eq!(
+                    *hour_files.last().unwrap(),
+                    hour_ms + 3_600_000,
+                    "{per_hour}"
+                );
+                // Each slot ends with a delivery and holds within one file of the others.
+                let mut counts = vec![0_usize; slots];
+                for time in hour_files {
+                    let slot_ms = 3_600_000 / slots as i64;
+                    let slot = ((time - hour_ms - 1) / slot_ms) as usize;
+                    assert!((time - hour_ms) > (slot as i64 + 1) * slot_ms - 60_000);
+                    counts[slot] += 1;
+                }
+                let (least, most) = (counts.iter().min().unwrap(), counts.iter().max().unwrap());
+                assert!(most - least <= 1, "{per_hour}: {counts:?}");
+            }
+        }
     }
 
     #[test]

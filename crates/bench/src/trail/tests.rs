@@ -16,6 +16,7 @@ fn args(out: &Path, seed: u64) -> Args {
     Args {
         out: out.to_path_buf(),
         hours: 2,
+        files_per_hour: 12,
         bytes: 200 * 1024,
         seed,
         bucket: String::from("bench-bucket"),
@@ -87,10 +88,22 @@ fn read_json(path: &Path) -> serde_json::Value {
 
 #[test]
 fn make_trail_writes_a_valid_signed_chain() {
+    check_chain(12);
+}
+
+#[test]
+fn make_trail_writes_a_valid_chain_with_many_files_per_hour() {
+    check_chain(30);
+}
+
+/// Makes a 2-hour trail of `files_per_hour` files an hour and checks all of it.
+fn check_chain(files_per_hour: usize) {
     let dir = TempDir::new();
-    run(&args(dir.path(), 7)).unwrap();
+    let mut args = args(dir.path(), 7);
+    args.files_per_hour = files_per_hour;
+    run(&args).unwrap();
     let summary = read_json(&dir.path().join("trail.json"));
-    assert_eq!(summary["LogFiles"], 24);
+    assert_eq!(summary["LogFiles"], 2 * files_per_hour);
     assert_eq!(summary["DigestFiles"], 2);
     assert_eq!(summary["StartTime"], "2026-03-02T00:00:00Z");
     assert_eq!(summary["EndTime"], "2026-03-02T02:00:00Z");
@@ -149,7 +162,7 @@ fn make_trail_writes_a_valid_signed_chain() {
                 assert_eq!(digest.digest_start_time, previous_digest.digest_end_time);
             }
         }
-        assert_eq!(digest.log_files.len(), 12);
+        assert_eq!(digest.log_files.len(), files_per_hour);
         for entry in &digest.log_files {
             let (log_body, _) = &objects[&entry.s3_object];
             assert_eq!(
@@ -169,7 +182,10 @@ fn make_trail_writes_a_valid_signed_chain() {
         .keys()
         .filter(|key| key.contains("/CloudTrail/"))
         .count();
-    assert_eq!((listed, log_files), (24, 24));
+    assert_eq!(
+        (listed, log_files),
+        (2 * files_per_hour, 2 * files_per_hour)
+    );
 }
 
 #[test]
