@@ -215,8 +215,7 @@ impl World {
             }
             assert!(
                 started.elapsed() < Duration::from_secs(20),
-                "timed out waiting for {what}; bucket holds {keys:#?}; trail status {:?}; delivery state {}",
-                self.trails.get_trail_status(&self.caller(), "main-trail"),
+                "timed out waiting for {what}; bucket holds {keys:#?}; delivery state {}",
                 self.delivery_state()
             );
             std::thread::sleep(Duration::from_millis(20));
@@ -233,6 +232,27 @@ impl World {
             }
         }
         shown
+    }
+
+    /// Waits (real time) until the trail's status board satisfies `condition`.
+    fn wait_status(
+        &self,
+        trail: &str,
+        what: &str,
+        condition: impl Fn(&opentrail_trails::TrailStatus) -> bool,
+    ) -> opentrail_trails::TrailStatus {
+        let started = Instant::now();
+        loop {
+            let report = self.trails.get_trail_status(&self.caller(), trail).unwrap();
+            if condition(&report.status) {
+                return report.status;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "timed out waiting for {what}: {report:?}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     fn read(&self, key: &str) -> Vec<u8> {
@@ -580,42 +600,16 @@ fn a_failing_bucket_is_retried_reported_and_recovered_from() {
     world.clock.advance_millis(1_000);
     world.append(&[record(1, "2026-03-02T08:00:00Z", ACCOUNT, "us-east-1")]);
     world.clock.advance_millis(300_000);
-    let started = Instant::now();
-    loop {
-        let status = world
-            .trails
-            .get_trail_status(&world.caller(), "flaky")
-            .unwrap();
-        if status.status.latest_delivery_error.as_deref() == Some("NoSuchBucket") {
-            assert_eq!(status.status.latest_delivery_time, None);
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "no delivery error reported: {status:?}"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let status = world.wait_status("flaky", "the delivery error", |status| {
+        status.latest_delivery_error.as_deref() == Some("NoSuchBucket")
+    });
+    assert_eq!(status.latest_delivery_time, None);
     // Back again: the retry delivers the same file, and the error clears.
     std::fs::rename(&parked, world.bucket()).unwrap();
     world.wait_for("the retried log file", |keys| keys.len() == 1);
-    let started = Instant::now();
-    loop {
-        let status = world
-            .trails
-            .get_trail_status(&world.caller(), "flaky")
-            .unwrap();
-        if status.status.latest_delivery_error.is_none()
-            && status.status.latest_delivery_time.is_some()
-        {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the error did not clear: {status:?}"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    world.wait_status("flaky", "the error to clear", |status| {
+        status.latest_delivery_error.is_none() && status.latest_delivery_time.is_some()
+    });
     drop(delivery);
     assert_eq!(world.delivered_ids("/CloudTrail/"), [id(1)]);
 }
