@@ -4,16 +4,25 @@
 use std::fmt;
 
 use opentrail_digest::KeyRing;
+use opentrail_lake::Lake;
 use opentrail_store::History;
 use opentrail_trails::{BucketProbe, TopicDirectory, Trails};
 use opentrail_types::Timestamp;
 
 use crate::operation::Operation;
+use crate::ops::import_shapes::ImportLauncher;
+use crate::ops::query_shapes::StatementChecker;
 use crate::ops::{
-    add_tags, create_trail, delete_trail, describe_trails, get_event_selectors,
-    get_insight_selectors, get_trail, get_trail_status, list_public_keys, list_tags, list_trails,
-    lookup_events, put_event_selectors, put_insight_selectors, remove_tags, start_logging,
-    stop_logging, update_trail,
+    add_tags, cancel_query, create_channel, create_event_data_store, create_trail, delete_channel,
+    delete_event_data_store, delete_resource_policy, delete_trail, describe_query, describe_trails,
+    get_channel, get_event_configuration, get_event_data_store, get_event_selectors, get_import,
+    get_insight_selectors, get_query_results, get_resource_policy, get_trail, get_trail_status,
+    list_channels, list_event_data_stores, list_import_failures, list_imports, list_public_keys,
+    list_queries, list_tags, list_trails, lookup_events, put_event_configuration,
+    put_event_selectors, put_insight_selectors, put_resource_policy, remove_tags,
+    restore_event_data_store, start_event_data_store_ingestion, start_import, start_logging,
+    start_query, stop_event_data_store_ingestion, stop_import, stop_logging, update_channel,
+    update_event_data_store, update_trail,
 };
 use crate::{ApiError, ErrorCode};
 
@@ -36,12 +45,22 @@ pub struct Services<'a> {
     pub history: &'a History,
     /// The trail registry.
     pub trails: &'a Trails,
+    /// The Lake registry: event data stores and channels.
+    pub lake: &'a Lake,
     /// Checks a trail's bucket on CreateTrail/UpdateTrail.
     pub buckets: &'a dyn BucketProbe,
     /// The SNS topics trails may notify.
     pub topics: &'a dyn TopicDirectory,
     /// Digest signing keys (ListPublicKeys).
     pub keys: &'a KeyRing,
+    /// Lake queries.
+    pub queries: &'a opentrail_queries::Queries,
+    /// Checks Lake SQL statements (the SQL engine, provided by the server).
+    pub statements: &'a dyn StatementChecker,
+    /// Lake imports.
+    pub imports: &'a opentrail_imports::Imports,
+    /// Starts import runners (provided by the server).
+    pub import_launcher: &'a dyn ImportLauncher,
     /// The time of the call.
     pub now: Timestamp,
 }
@@ -52,6 +71,7 @@ impl fmt::Debug for Services<'_> {
             .debug_struct("Services")
             .field("history", &self.history)
             .field("trails", &self.trails)
+            .field("lake", &self.lake)
             .finish_non_exhaustive()
     }
 }
@@ -133,6 +153,88 @@ pub fn call(
             remove_tags::handle(services, scope, request)
         }),
         Operation::ListTags => run(body, |request| list_tags::handle(services, scope, request)),
+        Operation::CreateEventDataStore => run(body, |request| {
+            create_event_data_store::handle(services, scope, request)
+        }),
+        Operation::GetEventDataStore => run(body, |request| {
+            get_event_data_store::handle(services, scope, request)
+        }),
+        Operation::UpdateEventDataStore => run(body, |request| {
+            update_event_data_store::handle(services, scope, request)
+        }),
+        Operation::ListEventDataStores => run(body, |request| {
+            list_event_data_stores::handle(services, scope, request)
+        }),
+        Operation::DeleteEventDataStore => run(body, |request| {
+            delete_event_data_store::handle(services, scope, request)
+        }),
+        Operation::RestoreEventDataStore => run(body, |request| {
+            restore_event_data_store::handle(services, scope, request)
+        }),
+        Operation::StartEventDataStoreIngestion => run(body, |request| {
+            start_event_data_store_ingestion::handle(services, scope, request)
+        }),
+        Operation::StopEventDataStoreIngestion => run(body, |request| {
+            stop_event_data_store_ingestion::handle(services, scope, request)
+        }),
+        Operation::CreateChannel => run(body, |request| {
+            create_channel::handle(services, scope, request)
+        }),
+        Operation::GetChannel => run(body, |request| {
+            get_channel::handle(services, scope, request)
+        }),
+        Operation::UpdateChannel => run(body, |request| {
+            update_channel::handle(services, scope, request)
+        }),
+        Operation::DeleteChannel => run(body, |request| {
+            delete_channel::handle(services, scope, request)
+        }),
+        Operation::ListChannels => run(body, |request| {
+            list_channels::handle(services, scope, request)
+        }),
+        Operation::PutEventConfiguration => run(body, |request| {
+            put_event_configuration::handle(services, scope, request)
+        }),
+        Operation::GetEventConfiguration => run(body, |request| {
+            get_event_configuration::handle(services, scope, request)
+        }),
+        Operation::PutResourcePolicy => run(body, |request| {
+            put_resource_policy::handle(services, scope, request)
+        }),
+        Operation::GetResourcePolicy => run(body, |request| {
+            get_resource_policy::handle(services, scope, request)
+        }),
+        Operation::DeleteResourcePolicy => run(body, |request| {
+            delete_resource_policy::handle(services, scope, request)
+        }),
+        Operation::StartQuery => run(body, |request| {
+            start_query::handle(services, scope, request)
+        }),
+        Operation::DescribeQuery => run(body, |request| {
+            describe_query::handle(services, scope, request)
+        }),
+        Operation::GetQueryResults => run(body, |request| {
+            get_query_results::handle(services, scope, request)
+        }),
+        Operation::CancelQuery => run(body, |request| {
+            cancel_query::handle(services, scope, request)
+        }),
+        Operation::ListQueries => run(body, |request| {
+            list_queries::handle(services, scope, request)
+        }),
+        Operation::StartImport => run(body, |request| {
+            start_import::handle(services, scope, request)
+        }),
+        Operation::GetImport => run(body, |request| get_import::handle(services, scope, request)),
+        Operation::StopImport => run(body, |request| {
+            stop_import::handle(services, scope, request)
+        }),
+        Operation::ListImports => run(body, |request| {
+            list_imports::handle(services, scope, request)
+        }),
+        Operation::ListImportFailures => run(body, |request| {
+            list_import_failures::handle(services, scope, request)
+        }),
         other => Err(ApiError::new(
             ErrorCode::InternalFailure,
             format!("{other} is marked implemented but has no handler"),

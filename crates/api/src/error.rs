@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use opentrail_lake::ErrorKind as LakeErrorKind;
 use opentrail_store::{LookupError, LookupErrorKind};
 use opentrail_trails::ErrorKind as TrailErrorKind;
 
@@ -94,6 +95,62 @@ pub enum ErrorCode {
     InvalidTokenException,
     /// `OrganizationsNotInUseException`: organization trails: OpenTrail has no AWS Organizations.
     OrganizationsNotInUseException,
+    /// `EventDataStoreNotFoundException`: no event data store of the caller has that ARN or ID.
+    EventDataStoreNotFoundException,
+    /// `EventDataStoreAlreadyExistsException`: an event data store of that name already exists.
+    EventDataStoreAlreadyExistsException,
+    /// `EventDataStoreMaxLimitExceededException`: the region already has the maximum number of event data stores.
+    EventDataStoreMaxLimitExceededException,
+    /// `EventDataStoreARNInvalidException`: a value that should name an event data store is not a valid ARN or ID.
+    EventDataStoreARNInvalidException,
+    /// `EventDataStoreTerminationProtectedException`: the event data store has termination protection on.
+    EventDataStoreTerminationProtectedException,
+    /// `EventDataStoreHasOngoingImportException`: an import into the event data store is running.
+    EventDataStoreHasOngoingImportException,
+    /// `InactiveEventDataStoreException`: the event data store is pending deletion.
+    InactiveEventDataStoreException,
+    /// `InvalidEventDataStoreStatusException`: the event data store's status does not allow the operation.
+    InvalidEventDataStoreStatusException,
+    /// `InvalidEventDataStoreCategoryException`: the event data store's kind of events does not allow the operation.
+    InvalidEventDataStoreCategoryException,
+    /// `ChannelNotFoundException`: no channel of the caller has that ARN or ID.
+    ChannelNotFoundException,
+    /// `ChannelARNInvalidException`: a value that should name a channel is not a valid ARN or ID.
+    ChannelARNInvalidException,
+    /// `ChannelAlreadyExistsException`: a channel of that name or source already exists.
+    ChannelAlreadyExistsException,
+    /// `ChannelMaxLimitExceededException`: the region already has the maximum number of channels.
+    ChannelMaxLimitExceededException,
+    /// `ChannelExistsForEDSException`: a channel delivers to the event data store being deleted.
+    ChannelExistsForEDSException,
+    /// `InvalidSourceException`: the channel source is not valid.
+    InvalidSourceException,
+    /// `ResourceARNNotValidException`: the resource ARN of a resource-policy call is malformed.
+    ResourceARNNotValidException,
+    /// `ResourcePolicyNotFoundException`: the resource has no resource policy.
+    ResourcePolicyNotFoundException,
+    /// `ResourcePolicyNotValidException`: the resource policy is not a JSON object of at most 8192 characters.
+    ResourcePolicyNotValidException,
+    /// `ResourceTypeNotSupportedException`: the ARN names a resource type the operation does not take.
+    ResourceTypeNotSupportedException,
+    /// `InvalidQueryStatementException`: the Lake SQL statement is not a valid read-only query, or names no store of the caller.
+    InvalidQueryStatementException,
+    /// `MaxConcurrentQueriesException`: the account already has the maximum of queued and running queries.
+    MaxConcurrentQueriesException,
+    /// `QueryIdNotFoundException`: no query of the caller's account has that ID.
+    QueryIdNotFoundException,
+    /// `InactiveQueryException`: the query is no longer queued or running.
+    InactiveQueryException,
+    /// `InvalidDateRangeException`: the start of a time range is after its end.
+    InvalidDateRangeException,
+    /// `InvalidQueryStatusException`: the query status filter is none of the query statuses.
+    InvalidQueryStatusException,
+    /// `AccountHasOngoingImportException`: the account already has an import running.
+    AccountHasOngoingImportException,
+    /// `ImportNotFoundException`: no import of the caller's account has that ID.
+    ImportNotFoundException,
+    /// `InvalidImportSourceException`: the import source cannot be read.
+    InvalidImportSourceException,
 }
 
 impl ErrorCode {
@@ -150,6 +207,46 @@ impl ErrorCode {
             ErrorCode::ResourceNotFoundException => "ResourceNotFoundException",
             ErrorCode::InvalidTokenException => "InvalidTokenException",
             ErrorCode::OrganizationsNotInUseException => "OrganizationsNotInUseException",
+            ErrorCode::EventDataStoreNotFoundException => "EventDataStoreNotFoundException",
+            ErrorCode::EventDataStoreAlreadyExistsException => {
+                "EventDataStoreAlreadyExistsException"
+            }
+            ErrorCode::EventDataStoreMaxLimitExceededException => {
+                "EventDataStoreMaxLimitExceededException"
+            }
+            ErrorCode::EventDataStoreARNInvalidException => "EventDataStoreARNInvalidException",
+            ErrorCode::EventDataStoreTerminationProtectedException => {
+                "EventDataStoreTerminationProtectedException"
+            }
+            ErrorCode::EventDataStoreHasOngoingImportException => {
+                "EventDataStoreHasOngoingImportException"
+            }
+            ErrorCode::InactiveEventDataStoreException => "InactiveEventDataStoreException",
+            ErrorCode::InvalidEventDataStoreStatusException => {
+                "InvalidEventDataStoreStatusException"
+            }
+            ErrorCode::InvalidEventDataStoreCategoryException => {
+                "InvalidEventDataStoreCategoryException"
+            }
+            ErrorCode::ChannelNotFoundException => "ChannelNotFoundException",
+            ErrorCode::ChannelARNInvalidException => "ChannelARNInvalidException",
+            ErrorCode::ChannelAlreadyExistsException => "ChannelAlreadyExistsException",
+            ErrorCode::ChannelMaxLimitExceededException => "ChannelMaxLimitExceededException",
+            ErrorCode::ChannelExistsForEDSException => "ChannelExistsForEDSException",
+            ErrorCode::InvalidSourceException => "InvalidSourceException",
+            ErrorCode::ResourceARNNotValidException => "ResourceARNNotValidException",
+            ErrorCode::ResourcePolicyNotFoundException => "ResourcePolicyNotFoundException",
+            ErrorCode::ResourcePolicyNotValidException => "ResourcePolicyNotValidException",
+            ErrorCode::ResourceTypeNotSupportedException => "ResourceTypeNotSupportedException",
+            ErrorCode::InvalidQueryStatementException => "InvalidQueryStatementException",
+            ErrorCode::MaxConcurrentQueriesException => "MaxConcurrentQueriesException",
+            ErrorCode::QueryIdNotFoundException => "QueryIdNotFoundException",
+            ErrorCode::InactiveQueryException => "InactiveQueryException",
+            ErrorCode::InvalidDateRangeException => "InvalidDateRangeException",
+            ErrorCode::InvalidQueryStatusException => "InvalidQueryStatusException",
+            ErrorCode::AccountHasOngoingImportException => "AccountHasOngoingImportException",
+            ErrorCode::ImportNotFoundException => "ImportNotFoundException",
+            ErrorCode::InvalidImportSourceException => "InvalidImportSourceException",
         }
     }
 
@@ -274,6 +371,104 @@ impl From<opentrail_trails::Error> for ApiError {
             TrailErrorKind::OrganizationsNotInUse => ErrorCode::OrganizationsNotInUseException,
             TrailErrorKind::Unsupported => ErrorCode::UnsupportedOperationException,
             TrailErrorKind::DependencyUnavailable => ErrorCode::ServiceUnavailableException,
+            _ => return ApiError::new(ErrorCode::InternalFailure, "an internal error occurred"),
+        };
+        ApiError::new(code, error.message())
+    }
+}
+
+impl From<opentrail_queries::Error> for ApiError {
+    /// Refusals keep their message; storage failures and bugs become a generic
+    /// `InternalFailure` (the query service logged the details).
+    fn from(error: opentrail_queries::Error) -> ApiError {
+        use opentrail_queries::ErrorKind as Kind;
+        let code = match error.kind() {
+            Kind::MaxConcurrentQueries => ErrorCode::MaxConcurrentQueriesException,
+            Kind::QueryIdNotFound => ErrorCode::QueryIdNotFoundException,
+            Kind::InactiveQuery => ErrorCode::InactiveQueryException,
+            Kind::InvalidMaxResults => ErrorCode::InvalidMaxResultsException,
+            Kind::InvalidNextToken => ErrorCode::InvalidNextTokenException,
+            Kind::InvalidDateRange => ErrorCode::InvalidDateRangeException,
+            Kind::InvalidQueryStatus => ErrorCode::InvalidQueryStatusException,
+            Kind::InvalidParameter => ErrorCode::InvalidParameterException,
+            Kind::InvalidS3BucketName => ErrorCode::InvalidS3BucketNameException,
+            Kind::InvalidS3Prefix => ErrorCode::InvalidS3PrefixException,
+            Kind::UnsupportedOperation => ErrorCode::UnsupportedOperationException,
+            _ => return ApiError::new(ErrorCode::InternalFailure, "an internal error occurred"),
+        };
+        ApiError::new(code, error.message())
+    }
+}
+
+impl From<opentrail_imports::Error> for ApiError {
+    /// Refusals keep their message; storage failures and bugs become a generic
+    /// `InternalFailure`.
+    fn from(error: opentrail_imports::Error) -> ApiError {
+        use opentrail_imports::ErrorKind as Kind;
+        let code = match error.kind() {
+            Kind::ImportNotFound => ErrorCode::ImportNotFoundException,
+            Kind::AccountHasOngoingImport => ErrorCode::AccountHasOngoingImportException,
+            Kind::InvalidImportSource => ErrorCode::InvalidImportSourceException,
+            Kind::EventDataStoreArnInvalid => ErrorCode::EventDataStoreARNInvalidException,
+            Kind::InvalidParameter => ErrorCode::InvalidParameterException,
+            Kind::InvalidNextToken => ErrorCode::InvalidNextTokenException,
+            _ => return ApiError::new(ErrorCode::InternalFailure, "an internal error occurred"),
+        };
+        ApiError::new(code, error.to_string())
+    }
+}
+
+impl From<opentrail_lake::Error> for ApiError {
+    /// Refusals keep their message; storage failures and bugs become a generic
+    /// `InternalFailure` (the registry logged the details).
+    fn from(error: opentrail_lake::Error) -> ApiError {
+        let code = match error.kind() {
+            LakeErrorKind::EventDataStoreNotFound => ErrorCode::EventDataStoreNotFoundException,
+            LakeErrorKind::EventDataStoreAlreadyExists => {
+                ErrorCode::EventDataStoreAlreadyExistsException
+            }
+            LakeErrorKind::EventDataStoreMaxLimitExceeded => {
+                ErrorCode::EventDataStoreMaxLimitExceededException
+            }
+            LakeErrorKind::EventDataStoreArnInvalid => ErrorCode::EventDataStoreARNInvalidException,
+            LakeErrorKind::EventDataStoreTerminationProtected => {
+                ErrorCode::EventDataStoreTerminationProtectedException
+            }
+            LakeErrorKind::EventDataStoreHasOngoingImport => {
+                ErrorCode::EventDataStoreHasOngoingImportException
+            }
+            LakeErrorKind::InactiveEventDataStore => ErrorCode::InactiveEventDataStoreException,
+            LakeErrorKind::InvalidEventDataStoreStatus => {
+                ErrorCode::InvalidEventDataStoreStatusException
+            }
+            LakeErrorKind::InvalidEventDataStoreCategory => {
+                ErrorCode::InvalidEventDataStoreCategoryException
+            }
+            LakeErrorKind::InvalidEventSelectors => ErrorCode::InvalidEventSelectorsException,
+            LakeErrorKind::InvalidParameter => ErrorCode::InvalidParameterException,
+            LakeErrorKind::InvalidParameterCombination => {
+                ErrorCode::InvalidParameterCombinationException
+            }
+            LakeErrorKind::InvalidKmsKeyId => ErrorCode::InvalidKmsKeyIdException,
+            LakeErrorKind::InvalidTagParameter => ErrorCode::InvalidTagParameterException,
+            LakeErrorKind::TagsLimitExceeded => ErrorCode::TagsLimitExceededException,
+            LakeErrorKind::InvalidHomeRegion => ErrorCode::InvalidHomeRegionException,
+            LakeErrorKind::OrganizationsNotInUse => ErrorCode::OrganizationsNotInUseException,
+            LakeErrorKind::InvalidMaxResults => ErrorCode::InvalidMaxResultsException,
+            LakeErrorKind::InvalidNextToken => ErrorCode::InvalidNextTokenException,
+            LakeErrorKind::InvalidToken => ErrorCode::InvalidTokenException,
+            LakeErrorKind::ChannelNotFound => ErrorCode::ChannelNotFoundException,
+            LakeErrorKind::ChannelArnInvalid => ErrorCode::ChannelARNInvalidException,
+            LakeErrorKind::ChannelAlreadyExists => ErrorCode::ChannelAlreadyExistsException,
+            LakeErrorKind::ChannelMaxLimitExceeded => ErrorCode::ChannelMaxLimitExceededException,
+            LakeErrorKind::ChannelExistsForEds => ErrorCode::ChannelExistsForEDSException,
+            LakeErrorKind::InvalidSource => ErrorCode::InvalidSourceException,
+            LakeErrorKind::ResourceNotFound => ErrorCode::ResourceNotFoundException,
+            LakeErrorKind::ResourceArnNotValid => ErrorCode::ResourceARNNotValidException,
+            LakeErrorKind::ResourcePolicyNotFound => ErrorCode::ResourcePolicyNotFoundException,
+            LakeErrorKind::ResourcePolicyNotValid => ErrorCode::ResourcePolicyNotValidException,
+            LakeErrorKind::ResourceTypeNotSupported => ErrorCode::ResourceTypeNotSupportedException,
+            LakeErrorKind::Unsupported => ErrorCode::UnsupportedOperationException,
             _ => return ApiError::new(ErrorCode::InternalFailure, "an internal error occurred"),
         };
         ApiError::new(code, error.message())

@@ -72,7 +72,10 @@ pub enum Status {
     Planned(&'static str),
 }
 
-const LAKE: Status = Status::Planned("Lake event data stores");
+const GENERATE: Status = Status::Planned(
+    "natural-language query generation, which needs a language model (not planned)",
+);
+const SAMPLES: Status = Status::Planned("a searchable catalogue of Lake sample queries (not yet)");
 const INSIGHTS: Status = Status::Planned("Insights");
 const DASHBOARDS: Status = Status::Planned("Lake dashboards");
 const FEDERATION: Status =
@@ -80,64 +83,64 @@ const FEDERATION: Status =
 
 operations! {
     AddTags: Write, Status::Implemented;
-    CancelQuery: Write, LAKE;
-    CreateChannel: Write, LAKE;
+    CancelQuery: Write, Status::Implemented;
+    CreateChannel: Write, Status::Implemented;
     CreateDashboard: Write, DASHBOARDS;
-    CreateEventDataStore: Write, LAKE;
+    CreateEventDataStore: Write, Status::Implemented;
     CreateTrail: Write, Status::Implemented;
-    DeleteChannel: Write, LAKE;
+    DeleteChannel: Write, Status::Implemented;
     DeleteDashboard: Write, DASHBOARDS;
-    DeleteEventDataStore: Write, LAKE;
-    DeleteResourcePolicy: Write, LAKE;
+    DeleteEventDataStore: Write, Status::Implemented;
+    DeleteResourcePolicy: Write, Status::Implemented;
     DeleteTrail: Write, Status::Implemented;
     DeregisterOrganizationDelegatedAdmin: Write, FEDERATION;
-    DescribeQuery: Read, LAKE;
+    DescribeQuery: Read, Status::Implemented;
     DescribeTrails: Read, Status::Implemented;
     DisableFederation: Write, FEDERATION;
     EnableFederation: Write, FEDERATION;
-    GenerateQuery: Read, LAKE;
-    GetChannel: Read, LAKE;
+    GenerateQuery: Read, GENERATE;
+    GetChannel: Read, Status::Implemented;
     GetDashboard: Read, DASHBOARDS;
-    GetEventConfiguration: Read, LAKE;
-    GetEventDataStore: Read, LAKE;
+    GetEventConfiguration: Read, Status::Implemented;
+    GetEventDataStore: Read, Status::Implemented;
     GetEventSelectors: Read, Status::Implemented;
-    GetImport: Read, LAKE;
+    GetImport: Read, Status::Implemented;
     GetInsightSelectors: Read, Status::Implemented;
-    GetQueryResults: Read, LAKE;
-    GetResourcePolicy: Read, LAKE;
+    GetQueryResults: Read, Status::Implemented;
+    GetResourcePolicy: Read, Status::Implemented;
     GetTrail: Read, Status::Implemented;
     GetTrailStatus: Read, Status::Implemented;
-    ListChannels: Read, LAKE;
+    ListChannels: Read, Status::Implemented;
     ListDashboards: Read, DASHBOARDS;
-    ListEventDataStores: Read, LAKE;
-    ListImportFailures: Read, LAKE;
-    ListImports: Read, LAKE;
+    ListEventDataStores: Read, Status::Implemented;
+    ListImportFailures: Read, Status::Implemented;
+    ListImports: Read, Status::Implemented;
     ListInsightsData: Read, INSIGHTS;
     ListInsightsMetricData: Read, INSIGHTS;
     ListPublicKeys: Read, Status::Implemented;
-    ListQueries: Read, LAKE;
+    ListQueries: Read, Status::Implemented;
     ListTags: Read, Status::Implemented;
     ListTrails: Read, Status::Implemented;
     LookupEvents: Read, Status::Implemented;
-    PutEventConfiguration: Write, LAKE;
+    PutEventConfiguration: Write, Status::Implemented;
     PutEventSelectors: Write, Status::Implemented;
     PutInsightSelectors: Write, Status::Implemented;
-    PutResourcePolicy: Write, LAKE;
+    PutResourcePolicy: Write, Status::Implemented;
     RegisterOrganizationDelegatedAdmin: Write, FEDERATION;
     RemoveTags: Write, Status::Implemented;
-    RestoreEventDataStore: Write, LAKE;
-    SearchSampleQueries: Read, LAKE;
+    RestoreEventDataStore: Write, Status::Implemented;
+    SearchSampleQueries: Read, SAMPLES;
     StartDashboardRefresh: Write, DASHBOARDS;
-    StartEventDataStoreIngestion: Write, LAKE;
-    StartImport: Write, LAKE;
+    StartEventDataStoreIngestion: Write, Status::Implemented;
+    StartImport: Write, Status::Implemented;
     StartLogging: Write, Status::Implemented;
-    StartQuery: Write, LAKE;
-    StopEventDataStoreIngestion: Write, LAKE;
-    StopImport: Write, LAKE;
+    StartQuery: Write, Status::Implemented;
+    StopEventDataStoreIngestion: Write, Status::Implemented;
+    StopImport: Write, Status::Implemented;
     StopLogging: Write, Status::Implemented;
-    UpdateChannel: Write, LAKE;
+    UpdateChannel: Write, Status::Implemented;
     UpdateDashboard: Write, DASHBOARDS;
-    UpdateEventDataStore: Write, LAKE;
+    UpdateEventDataStore: Write, Status::Implemented;
     UpdateTrail: Write, Status::Implemented;
 }
 
@@ -243,8 +246,14 @@ mod tests {
         assert!(Operation::LookupEvents.unsupported_error().is_none());
         assert!(Operation::CreateTrail.unsupported_error().is_none());
         assert!(Operation::ListPublicKeys.unsupported_error().is_none());
-        let error = Operation::ListEventDataStores.unsupported_error().unwrap();
+        assert!(
+            Operation::CreateEventDataStore
+                .unsupported_error()
+                .is_none()
+        );
+        assert!(Operation::StartQuery.unsupported_error().is_none());
+        let error = Operation::GenerateQuery.unsupported_error().unwrap();
         assert_eq!(error.code, ErrorCode::UnsupportedOperationException);
-        assert!(error.message.contains("Lake"));
+        assert!(error.message.contains("GenerateQuery"));
     }
 }

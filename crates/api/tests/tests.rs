@@ -6,5 +6,10 @@
     reason = "tests fail by panicking"
 )]
 
+mod fakes;
+mod import_wire;
+mod lake_wire;
+mod query_wire;
+mod support;
 mod trails_wire;
 mod wire;

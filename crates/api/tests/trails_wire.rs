@@ -4,149 +4,23 @@
 //! `111122223333`); each response file is the status line and the exact response body.
 //! The clock starts at 2023-11-14T22:13:20Z and moves one second before each call.
 
-use std::path::Path;
-use std::sync::Arc;
-use std::time::Duration;
+use opentrail_api::{Operation, Scope, call};
 
-use opentrail_api::{Operation, Scope, Services, call};
-use opentrail_digest::KeyRing;
-use opentrail_journal::{Journal, JournalConfig};
-use opentrail_store::{History, HistoryConfig};
-use opentrail_testkit::golden::assert_golden;
-use opentrail_trails::{BucketProbe, BucketProblem, TopicDirectory, TrailLimits, Trails};
-use opentrail_types::{Clock, ManualClock, SystemClock, Timestamp};
-
-const ACCOUNT: &str = "111122223333";
-const REGION: &str = "us-east-1";
-
-/// `audit-logs` and `other-logs` exist, `locked-logs` refuses writes, nothing else exists.
-struct Buckets;
-
-impl BucketProbe for Buckets {
-    fn check(&self, bucket: &str) -> Result<(), BucketProblem> {
-        match bucket {
-            "audit-logs" | "other-logs" => Ok(()),
-            "locked-logs" => Err(BucketProblem::AccessDenied(String::from("denied"))),
-            _ => Err(BucketProblem::DoesNotExist),
-        }
-    }
-}
-
-/// Every account has the topic `alerts` in every region.
-struct Topics;
-
-impl TopicDirectory for Topics {
-    fn topic_arn(&self, account: &str, region: &str, name_or_arn: &str) -> Option<String> {
-        let arn = format!("arn:aws:sns:{region}:{account}:alerts");
-        (name_or_arn == "alerts" || name_or_arn == arn).then_some(arn)
-    }
-}
-
-struct Setup {
-    _dir: tempfile::TempDir,
-    journal: Journal,
-    history: History,
-    trails: Trails,
-    keys: KeyRing,
-    clock: ManualClock,
-}
-
-fn setup() -> Setup {
-    let dir = tempfile::tempdir().unwrap();
-    let journal = Journal::open(
-        &dir.path().join("journal"),
-        JournalConfig::default(),
-        Arc::new(SystemClock),
-    )
-    .unwrap();
-    let history = History::open(
-        &dir.path().join("history"),
-        journal.clone(),
-        HistoryConfig::default(),
-        Arc::new(SystemClock),
-    )
-    .unwrap();
-    let clock = ManualClock::new(Timestamp::from_secs(1_700_000_000));
-    let trails = Trails::open(
-        &dir.path().join("trails"),
-        Arc::new(clock.clone()),
-        TrailLimits::default(),
-    )
-    .unwrap();
-    let keys = KeyRing::open(
-        &dir.path().join("keys"),
-        Arc::new(clock.clone()),
-        Duration::from_secs(30 * 86_400),
-    )
-    .unwrap();
-    Setup {
-        _dir: dir,
-        journal,
-        history,
-        trails,
-        keys,
-        clock,
-    }
-}
+use crate::fakes::{Buckets, Topics};
+use crate::support::{ACCOUNT, Fixture, REGION, run_sequence};
 
 #[test]
 fn trail_operations_wire_goldens() {
-    let setup = setup();
-    let services = Services {
-        history: &setup.history,
-        trails: &setup.trails,
-        buckets: &Buckets,
-        topics: &Topics,
-        keys: &setup.keys,
-        now: setup.clock.now(),
-    };
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/wire");
-    let sequence = std::fs::read_to_string(folder.join("trails-sequence.txt")).unwrap();
-    let mut seen_operations = std::collections::BTreeSet::new();
-    for line in sequence
-        .lines()
-        .filter(|line| !line.starts_with('#') && !line.is_empty())
-    {
-        let (operation_name, case) = line.split_once('/').unwrap();
-        let operation = Operation::from_name(operation_name).unwrap();
-        seen_operations.insert(operation_name.to_owned());
-        let request: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(folder.join(format!("{line}.request.json"))).unwrap(),
-        )
-        .unwrap();
-        let scope = Scope {
-            account_id: request["account"].as_str().unwrap_or(ACCOUNT).to_owned(),
-            region: request["region"].as_str().unwrap_or(REGION).to_owned(),
-        };
-        let body = serde_json::to_vec(&request["body"]).unwrap();
-        setup.clock.advance_millis(1_000);
-        let text = match call(services, &scope, operation, &body) {
-            Ok(response) => format!("HTTP 200\n{}\n", String::from_utf8(response).unwrap()),
-            Err(error) => format!("HTTP {}\n{}\n", error.code.http_status(), error.to_json()),
-        };
-        assert_golden(
-            &folder
-                .join(operation_name)
-                .join(format!("{case}.response.json")),
-            &text,
-        );
-    }
+    let fixture = Fixture::open();
+    let (seen_operations, _) = run_sequence(&fixture, &Buckets, &Topics, "trails-sequence.txt");
     assert_eq!(seen_operations.len(), 16, "every trail operation has cases");
-    setup.history.close();
-    setup.journal.close();
+    fixture.close();
 }
 
 #[test]
 fn empty_bodies_and_bad_json_are_answered_like_lookup_events() {
-    let setup = setup();
-    let services = Services {
-        history: &setup.history,
-        trails: &setup.trails,
-        buckets: &Buckets,
-        topics: &Topics,
-        keys: &setup.keys,
-        now: setup.clock.now(),
-    };
+    let fixture = Fixture::open();
+    let services = fixture.services(&Buckets, &Topics);
     let scope = Scope {
         account_id: String::from(ACCOUNT),
         region: String::from(REGION),
@@ -157,23 +31,15 @@ fn empty_bodies_and_bad_json_are_answered_like_lookup_events() {
     assert_eq!(described, br#"{"trailList":[]}"#);
     let error = call(services, &scope, Operation::GetTrail, b"{\"Name\":").unwrap_err();
     assert_eq!(error.code.as_str(), "SerializationException");
-    let error = call(services, &scope, Operation::ListEventDataStores, b"{}").unwrap_err();
+    let error = call(services, &scope, Operation::GenerateQuery, b"{}").unwrap_err();
     assert_eq!(error.code.as_str(), "UnsupportedOperationException");
-    setup.history.close();
-    setup.journal.close();
+    fixture.close();
 }
 
 #[test]
 fn list_public_keys_returns_the_regions_keys_in_the_window() {
-    let setup = setup();
-    let services = Services {
-        history: &setup.history,
-        trails: &setup.trails,
-        buckets: &Buckets,
-        topics: &Topics,
-        keys: &setup.keys,
-        now: setup.clock.now(),
-    };
+    let fixture = Fixture::open();
+    let services = fixture.services(&Buckets, &Topics);
     let scope = Scope {
         account_id: String::from(ACCOUNT),
         region: String::from(REGION),
@@ -224,6 +90,5 @@ fn list_public_keys_returns_the_regions_keys_in_the_window() {
     )
     .unwrap_err();
     assert_eq!(reversed.code.as_str(), "InvalidTimeRangeException");
-    setup.history.close();
-    setup.journal.close();
+    fixture.close();
 }

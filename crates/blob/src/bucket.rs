@@ -153,6 +153,45 @@ impl Bucket {
         matches!(self.inner.backend, Backend::Local(_))
     }
 
+    /// The bucket as an [`object_store::ObjectStore`], for readers that speak it (the
+    /// Lake's SQL engine reads Parquet through it); object paths are this bucket's keys.
+    ///
+    /// A local bucket's directory is created if missing, because the file system store
+    /// needs it to exist.
+    ///
+    /// # Errors
+    ///
+    /// `InvalidConfig` when a local bucket's directory cannot be created or opened.
+    pub fn object_store(&self) -> Result<Arc<dyn object_store::ObjectStore>> {
+        match &self.inner.backend {
+            Backend::Local(store) => {
+                let root = store.root();
+                std::fs::create_dir_all(root).map_err(|error| {
+                    crate::Error::new(
+                        crate::ErrorKind::InvalidConfig,
+                        format!(
+                            "cannot create the bucket directory `{}`: {error}",
+                            root.display()
+                        ),
+                    )
+                })?;
+                let local = object_store::local::LocalFileSystem::new_with_prefix(root).map_err(
+                    |error| {
+                        crate::Error::new(
+                            crate::ErrorKind::InvalidConfig,
+                            format!(
+                                "cannot open the bucket directory `{}`: {error}",
+                                root.display()
+                            ),
+                        )
+                    },
+                )?;
+                Ok(Arc::new(local))
+            }
+            Backend::S3(store) => Ok(store.object_store()),
+        }
+    }
+
     /// Returns whether the bucket exists and can be reached.
     ///
     /// A local bucket exists when its directory does. For S3 this lists at most one key:

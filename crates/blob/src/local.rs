@@ -75,6 +75,11 @@ struct Ctx {
 }
 
 impl LocalStore {
+    /// The bucket directory.
+    pub(crate) fn root(&self) -> &Path {
+        &self.root
+    }
+
     pub(crate) fn new(name: &str, root: PathBuf) -> LocalStore {
         LocalStore {
             name: name.to_owned(),

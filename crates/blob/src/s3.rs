@@ -64,6 +64,11 @@ impl S3Store {
         })
     }
 
+    /// The plain client, for readers that speak `object_store` themselves.
+    pub(crate) fn object_store(&self) -> Arc<dyn ObjectStore> {
+        Arc::clone(&self.plain) as Arc<dyn ObjectStore>
+    }
+
     /// Returns the client that sends the headers of `encryption`.
     fn client(&self, encryption: Option<&Encryption>) -> Result<Arc<AmazonS3>> {
         let Some(encryption) = encryption else {

@@ -28,7 +28,7 @@ const VPCE_ACCESS_DENIED: &str = "VpceAccessDenied";
 
 /// Which operators a field accepts, for one event category on a trail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum OperatorRule {
+pub(crate) enum OperatorRule {
     /// Every operator.
     Any,
     /// `Equals` only.
@@ -40,7 +40,7 @@ enum OperatorRule {
 }
 
 impl OperatorRule {
-    fn allows(self, operator: Operator) -> bool {
+    pub(crate) fn allows(self, operator: Operator) -> bool {
         match self {
             OperatorRule::Any => true,
             OperatorRule::EqualsOnly => operator == Operator::Equals,
@@ -51,7 +51,7 @@ impl OperatorRule {
         }
     }
 
-    fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             OperatorRule::Any => "any operator",
             OperatorRule::EqualsOnly => "only the Equals operator",
@@ -63,7 +63,7 @@ impl OperatorRule {
 
 /// The field/operator table of §5.2 for trails: `None` when `field` is not allowed for
 /// `category`.
-fn trail_operator_rule(category: EventCategory, field: Field) -> Option<OperatorRule> {
+pub(crate) fn trail_operator_rule(category: EventCategory, field: Field) -> Option<OperatorRule> {
     use OperatorRule::{Any, EqualsOnly, EqualsOrNotEquals, NotEqualsOnly};
     match (category, field) {
         (_, Field::EventCategory) => Some(EqualsOnly),
@@ -142,7 +142,7 @@ pub(crate) fn validate_advanced_selectors(
 
 /// The limits of §4.2: name and field lengths, the field pattern, non-empty operator lists,
 /// value lengths, and no field twice in one selector.
-fn validate_selector_shape(selector: &AdvancedEventSelector) -> Result<()> {
+pub(crate) fn validate_selector_shape(selector: &AdvancedEventSelector) -> Result<()> {
     if let Some(name) = &selector.name {
         let name_chars = name.chars().count();
         if name_chars > MAX_NAME_CHARS {
@@ -207,7 +207,7 @@ fn validate_field_name(field: &str) -> Result<()> {
     Ok(())
 }
 
-fn find_field(selector: &AdvancedEventSelector, field: Field) -> Option<&AdvancedFieldSelector> {
+pub(crate) fn find_field(selector: &AdvancedEventSelector, field: Field) -> Option<&AdvancedFieldSelector> {
     selector
         .field_selectors
         .iter()
@@ -215,7 +215,7 @@ fn find_field(selector: &AdvancedEventSelector, field: Field) -> Option<&Advance
 }
 
 /// The single `Equals` value of `field_selector`, or an error naming `field`.
-fn single_equals_value(field_selector: &AdvancedFieldSelector, field: Field) -> Result<&str> {
+pub(crate) fn single_equals_value(field_selector: &AdvancedFieldSelector, field: Field) -> Result<&str> {
     match field_selector.equals.as_deref() {
         Some([value]) => Ok(value),
         _ => Err(Error::invalid(format!(
@@ -283,7 +283,7 @@ fn trail_field(category: EventCategory, field_selector: &AdvancedFieldSelector) 
 /// The fields a category requires: `resources.type` for Data (returned, as `resources.ARN`
 /// values are checked against it) and `eventSource` for NetworkActivity, each with exactly
 /// one `Equals` value.
-fn validate_required_fields(
+pub(crate) fn validate_required_fields(
     category: EventCategory,
     selector: &AdvancedEventSelector,
 ) -> Result<Option<&str>> {
@@ -334,7 +334,7 @@ fn selector_category(selector: &AdvancedEventSelector) -> Result<EventCategory> 
         })
 }
 
-fn validate_field_value(
+pub(crate) fn validate_field_value(
     category: EventCategory,
     field: Field,
     operator: Operator,

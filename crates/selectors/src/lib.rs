@@ -7,6 +7,9 @@
 //!   `CreateTrail` request into the stored, normalised configuration, or an
 //!   [`Error`] of kind [`ErrorKind::InvalidEventSelectors`] whose text is the AWS-style
 //!   message for `InvalidEventSelectorsException`.
+//! - [`validate_for_event_data_store`]: the same for an event data store's advanced
+//!   selectors (`spec/events-and-queries.md` §3.2), returning the
+//!   [`EventDataStoreKind`] they describe.
 //! - [`NetworkSources`]: the event sources network activity selectors may name.
 //! - [`EventView`]: the few record fields selectors read, parsed without copying.
 //! - [`CompiledSelectors`]: a configuration prepared for per-event evaluation.
@@ -45,6 +48,7 @@ mod advanced;
 mod arn;
 mod basic;
 mod compiled;
+mod eds;
 mod error;
 mod field;
 pub mod model;
@@ -52,6 +56,7 @@ mod sources;
 mod view;
 
 pub use compiled::CompiledSelectors;
+pub use eds::{EventDataStoreKind, MAX_EVENT_DATA_STORE_SELECTORS, validate_for_event_data_store};
 pub use error::{Error, ErrorKind, Result};
 pub use model::{
     AdvancedEventSelector, AdvancedFieldSelector, DataResource, EventSelector, ReadWriteType,

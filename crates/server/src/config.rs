@@ -62,6 +62,25 @@
 //! # Network activity event sources accepted by advanced selectors besides CloudTrail's
 //! # own list, e.g. ["myservice.example.com"].
 //! network_event_sources = []
+//!
+//! [lake]
+//! # Bucket of the event data stores' Parquet files. Empty: the local directory
+//! # <data_dir>/lake/files/. A name: resolved like a trail's bucket ([[buckets]], then
+//! # <data_dir>/buckets/<name>/, then S3 the standard AWS way).
+//! bucket = ""
+//! # Key prefix of the files in that bucket ("" or ending in "/").
+//! prefix = ""
+//! # Milliseconds a record waits in memory before its Parquet file is written: how soon
+//! # an event can be queried. 100 to 600000.
+//! flush_interval_ms = 2000
+//! # Threads running queries (each uses the SQL engine's own parallelism).
+//! query_workers = 2
+//! # Seconds a query may run before it ends TIMED_OUT (CloudTrail: one hour).
+//! query_timeout_secs = 3600
+//! # Largest result a query may keep, in bytes.
+//! max_result_bytes = 268435456
+//! # Memory the SQL engine may use for one query (sorts, joins, aggregates), in bytes.
+//! query_memory_bytes = 2147483648
 //! ```
 //!
 //! A trail's `S3BucketName` names a bucket. `[[buckets]]` tables say where one is; a bucket
@@ -164,6 +183,8 @@ pub struct Config {
     pub trails: TrailsSection,
     /// `[[buckets]]`: where trail buckets are.
     pub buckets: Vec<opentrail_blob::BucketConfig>,
+    /// Lake: event data store files and queries.
+    pub lake: LakeSection,
     /// The `AWS_*` variables (and `HOME`) of the environment the config was loaded with:
     /// how buckets not listed in `[[buckets]]` are reached, the standard AWS way.
     #[serde(skip)]
@@ -194,6 +215,40 @@ impl Default for TrailsSection {
             key_rotation_days: 30,
             max_batch_bytes: 64 * 1024 * 1024,
             network_event_sources: Vec::new(),
+        }
+    }
+}
+
+/// `[lake]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LakeSection {
+    /// The bucket of the Parquet files; empty for `<data_dir>/lake/files/`. Default empty.
+    pub bucket: String,
+    /// Key prefix in the bucket. Default empty.
+    pub prefix: String,
+    /// Milliseconds a record waits before its file is written. Default 2000.
+    pub flush_interval_ms: u64,
+    /// Threads running queries. Default 2.
+    pub query_workers: usize,
+    /// Seconds before a query times out. Default 3600.
+    pub query_timeout_secs: u64,
+    /// Largest result kept per query, in bytes. Default 256 MiB.
+    pub max_result_bytes: u64,
+    /// Memory the SQL engine may use per query, in bytes. Default 2 GiB.
+    pub query_memory_bytes: u64,
+}
+
+impl Default for LakeSection {
+    fn default() -> LakeSection {
+        LakeSection {
+            bucket: String::new(),
+            prefix: String::new(),
+            flush_interval_ms: 2_000,
+            query_workers: 2,
+            query_timeout_secs: 3_600,
+            max_result_bytes: 256 * 1024 * 1024,
+            query_memory_bytes: 2 * 1024 * 1024 * 1024,
         }
     }
 }
@@ -303,6 +358,7 @@ impl Default for Config {
             import: ImportSection::default(),
             trails: TrailsSection::default(),
             buckets: Vec::new(),
+            lake: LakeSection::default(),
             aws_environment: Vec::new(),
         }
     }
@@ -416,6 +472,19 @@ impl Config {
             return invalid(String::from(
                 "`journal.segment_bytes` must be at least 1048576",
             ));
+        }
+        if !(100..=600_000).contains(&self.lake.flush_interval_ms) {
+            return invalid(String::from(
+                "`lake.flush_interval_ms` must be between 100 and 600000",
+            ));
+        }
+        if self.lake.query_workers == 0 || self.lake.query_timeout_secs == 0 {
+            return invalid(String::from(
+                "`lake.query_workers` and `lake.query_timeout_secs` must be at least 1",
+            ));
+        }
+        if !self.lake.prefix.is_empty() && !self.lake.prefix.ends_with('/') {
+            return invalid(String::from("`lake.prefix` must be empty or end in `/`"));
         }
         if !(1..=3_600).contains(&self.trails.delivery_interval_secs) {
             return invalid(format!(

@@ -8,14 +8,16 @@ use std::time::{Duration, Instant};
 use opentrail_blob::{BucketResolver, S3Settings};
 use opentrail_digest::KeyRing;
 use opentrail_journal::{Journal, JournalConfig};
+use opentrail_lake::{Lake, LakeLimits};
 use opentrail_selectors::NetworkSources;
 use opentrail_store::{DataDir, History, HistoryConfig};
 use opentrail_trails::{TrailLimits, Trails};
-use opentrail_types::SharedClock;
+use opentrail_types::{RandomIds, SharedClock};
 
 use crate::buckets::ResolvedBuckets;
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::lake::LakeSystem;
 
 /// An open data directory with its journal and history. Holds the data directory's lock:
 /// no other process can open it meanwhile.
@@ -29,6 +31,10 @@ pub struct Engine {
     pub history: History,
     /// The trails (`<data dir>/trails/`).
     pub trails: Arc<Trails>,
+    /// Event data stores and channels (`<data dir>/lake/`).
+    pub lake: Arc<Lake>,
+    /// Lake's files, queries and imports (`<data dir>/lake/`).
+    pub lake_system: Arc<LakeSystem>,
     /// Digest signing keys (`<data dir>/keys/`).
     pub keys: Arc<KeyRing>,
     /// Where trail buckets are, and the check trails make on them.
@@ -96,13 +102,27 @@ impl Engine {
                 path: trails_dir.clone(),
                 source,
             })?
-            .with_network_sources(network);
+            .with_network_sources(network.clone());
+        let lake_dir = data_dir.root().join("lake");
+        // Store and channel IDs are random UUIDs: nothing replays them.
+        let lake = Lake::open(
+            &lake_dir,
+            clock.clone(),
+            Arc::new(RandomIds),
+            LakeLimits::default(),
+        )
+        .map_err(|source| Error::Lake {
+            path: lake_dir.clone(),
+            source,
+        })?
+        .with_network_sources(network);
         let keys_dir = data_dir.root().join("keys");
         let rotation = Duration::from_secs(config.trails.key_rotation_days.saturating_mul(86_400));
-        let keys = KeyRing::open(&keys_dir, clock, rotation).map_err(|source| Error::Keyring {
-            path: keys_dir.clone(),
-            source,
-        })?;
+        let keys =
+            KeyRing::open(&keys_dir, clock.clone(), rotation).map_err(|source| Error::Keyring {
+                path: keys_dir.clone(),
+                source,
+            })?;
         let settings = S3Settings::from_env(config.aws_environment.clone())
             .map_err(|source| Error::Buckets { source })?;
         let resolver = BucketResolver::new(
@@ -110,12 +130,25 @@ impl Engine {
             config.buckets.clone(),
             settings,
         );
-        let buckets = ResolvedBuckets::new(Arc::new(resolver));
+        let resolver = Arc::new(resolver);
+        let lake = Arc::new(lake);
+        let lake_system = LakeSystem::open(
+            data_dir.root(),
+            &config,
+            journal.clone(),
+            Arc::clone(&lake),
+            Arc::clone(&resolver),
+            clock,
+            Arc::new(RandomIds),
+        )?;
+        let buckets = ResolvedBuckets::new(resolver);
         Ok(Engine {
             config,
             journal,
             history,
             trails: Arc::new(trails),
+            lake,
+            lake_system: Arc::new(lake_system),
             keys: Arc::new(keys),
             buckets,
             data_dir,
@@ -150,6 +183,7 @@ impl Engine {
 
     /// Writes what the history holds in memory and releases everything, the lock last.
     pub fn close(self) {
+        self.lake_system.stop();
         self.history.close();
         self.journal.close();
         drop(self.data_dir);

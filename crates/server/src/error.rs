@@ -57,6 +57,23 @@ pub enum Error {
         #[source]
         source: opentrail_trails::Error,
     },
+    /// The Lake registry (event data stores and channels).
+    #[error("cannot open the event data stores in `{}`: {source}", path.display())]
+    Lake {
+        /// Its folder.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: opentrail_lake::Error,
+    },
+    /// Lake's storage, query service or import registry.
+    #[error("cannot set up Lake in `{}`: {detail}", path.display())]
+    LakeSetup {
+        /// Its folder.
+        path: std::path::PathBuf,
+        /// What failed.
+        detail: String,
+    },
     /// The digest signing keys.
     #[error("cannot open the signing keys in `{}`: {source}", path.display())]
     Keyring {

@@ -47,6 +47,8 @@ pub(crate) struct State {
     pub engine: Engine,
     pub keys: KeyRegistry,
     pub verifier: Verifier,
+    /// The verifier of the Data API (signing name `cloudtrail-data`).
+    pub data_verifier: Verifier,
     pub clock: SharedClock,
     pub ids: SharedIds,
     pub draining: AtomicBool,
@@ -64,6 +66,9 @@ pub(crate) async fn route(
     let response = match (request.method(), path) {
         (&Method::POST, "/") => api(&state, peer, request).await,
         (&Method::POST, "/ingest") => ingest_route(&state, peer, request).await,
+        (&Method::POST, opentrail_dataapi::REQUEST_PATH) => {
+            crate::data_api::put_audit_events(&state, request).await
+        }
         (&Method::GET, "/healthz") => health(&state),
         (&Method::GET, "/metrics") => metrics_page(&state),
         (method, "/" | "/ingest" | "/healthz" | "/metrics") => {
@@ -88,10 +93,17 @@ pub(crate) async fn route(
 }
 
 /// A failed request, and whether the connection can still be reused.
-struct Failure {
+pub(crate) struct Failure {
     error: ApiError,
     /// The body was not read to its end: the connection must close.
     close: bool,
+}
+
+impl Failure {
+    /// The error, for routes that answer in another error format.
+    pub(crate) fn into_error(self) -> ApiError {
+        self.error
+    }
 }
 
 impl From<ApiError> for Failure {
@@ -105,7 +117,7 @@ impl From<ApiError> for Failure {
 
 /// Reads the body, refusing more than `limit` bytes or a client slower than the request
 /// timeout.
-async fn read_body(
+pub(crate) async fn read_body(
     state: &State,
     headers: &HeaderMap,
     body: Incoming,
@@ -160,13 +172,30 @@ const INLINE_HASH_BYTES: usize = 64 * 1024;
 
 /// Checks the signature of a request whose body has been read, off the async thread when
 /// the body is large (hashing 1.5 MB takes about a millisecond).
-async fn authenticate(
+pub(crate) async fn authenticate(
     state: &Arc<State>,
     parts: &http::request::Parts,
     body: &Bytes,
 ) -> Authenticated {
+    authenticate_for(state, parts, body, false).await
+}
+
+/// As [`authenticate`], for the Data API's signing name when `data_api`.
+pub(crate) async fn authenticate_for(
+    state: &Arc<State>,
+    parts: &http::request::Parts,
+    body: &Bytes,
+    data_api: bool,
+) -> Authenticated {
     if body.len() <= INLINE_HASH_BYTES {
-        return check_signature(state, &parts.method, &parts.uri, &parts.headers, body);
+        return check_signature(
+            state,
+            &parts.method,
+            &parts.uri,
+            &parts.headers,
+            body,
+            data_api,
+        );
     }
     let (worker, method, uri, headers, body) = (
         state.clone(),
@@ -175,14 +204,16 @@ async fn authenticate(
         parts.headers.clone(),
         body.clone(),
     );
-    tokio::task::spawn_blocking(move || check_signature(&worker, &method, &uri, &headers, &body))
-        .await
-        .unwrap_or_else(|error| {
-            Err((
-                internal(&format!("the signature check failed: {error}")).error,
-                None,
-            ))
-        })
+    tokio::task::spawn_blocking(move || {
+        check_signature(&worker, &method, &uri, &headers, &body, data_api)
+    })
+    .await
+    .unwrap_or_else(|error| {
+        Err((
+            internal(&format!("the signature check failed: {error}")).error,
+            None,
+        ))
+    })
 }
 
 fn check_signature(
@@ -191,16 +222,20 @@ fn check_signature(
     uri: &http::Uri,
     headers: &HeaderMap,
     body: &[u8],
+    data_api: bool,
 ) -> Authenticated {
     let now_ms = state.clock.now().as_millis();
-    let verified = state
-        .verifier
-        .verify(method, uri, headers, body, now_ms, |access_key_id| {
-            state
-                .keys
-                .get(access_key_id)
-                .map(|key| opentrail_sigv4::Secret::new(key.secret.expose()))
-        });
+    let verifier = if data_api {
+        &state.data_verifier
+    } else {
+        &state.verifier
+    };
+    let verified = verifier.verify(method, uri, headers, body, now_ms, |access_key_id| {
+        state
+            .keys
+            .get(access_key_id)
+            .map(|key| opentrail_sigv4::Secret::new(key.secret.expose()))
+    });
     match verified {
         Ok(verified) => {
             let access_key_id = verified.access_key_id;
@@ -320,9 +355,14 @@ async fn api(state: &Arc<State>, peer: SocketAddr, request: Request<Incoming>) -
             let services = Services {
                 history: &worker.engine.history,
                 trails: &worker.engine.trails,
+                lake: &worker.engine.lake,
                 buckets: &worker.engine.buckets,
                 topics: &opentrail_trails::NoTopics,
                 keys: &worker.engine.keys,
+                queries: worker.engine.lake_system.queries(),
+                statements: worker.engine.lake_system.checker(),
+                imports: worker.engine.lake_system.imports(),
+                import_launcher: worker.engine.lake_system.as_ref(),
                 now: worker.clock.now(),
             };
             opentrail_api::call(services, &scope, operation, &body)

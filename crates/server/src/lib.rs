@@ -25,10 +25,12 @@
 pub mod audit;
 pub mod buckets;
 pub mod config;
+mod data_api;
 pub mod engine;
 pub mod error;
 pub mod http;
 pub mod ingest;
+pub mod lake;
 pub mod metrics;
 pub mod principals;
 
@@ -76,6 +78,8 @@ fn start_delivery(state: &State) -> Result<Delivery> {
 
 /// SigV4 signing name of CloudTrail's API.
 pub const SIGNING_SERVICE: &str = "cloudtrail";
+/// The SigV4 signing name of the CloudTrail Data API (`PutAuditEvents`).
+pub const DATA_SIGNING_SERVICE: &str = "cloudtrail-data";
 
 /// An opened server: data directory locked, journal and history open, keys loaded.
 #[derive(Debug)]
@@ -99,10 +103,13 @@ impl Server {
         // which are shadows, and which Region's public keys ListPublicKeys returns.
         let verifier =
             Verifier::new(engine.config.region.clone(), SIGNING_SERVICE).with_any_region();
+        let data_verifier =
+            Verifier::new(engine.config.region.clone(), DATA_SIGNING_SERVICE).with_any_region();
         let state = Arc::new(State {
             engine,
             keys,
             verifier,
+            data_verifier,
             clock,
             ids,
             draining: AtomicBool::new(false),
@@ -138,6 +145,8 @@ impl Server {
     ) -> Result<()> {
         let Server { state, .. } = self;
         let delivery = start_delivery(&state)?;
+        // Lake's writers, purges and resumed imports; stopped when the engine closes.
+        state.engine.lake_system.start()?;
         let graceful = GracefulShutdown::new();
         let connections = Arc::new(Semaphore::new(state.engine.config.server.max_connections));
         let header_timeout = Duration::from_secs(state.engine.config.server.request_timeout_secs);

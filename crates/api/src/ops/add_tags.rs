@@ -1,12 +1,16 @@
 //! `AddTags` (<https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_AddTags.html>).
 //!
-//! Request: `ResourceId`* (the trail's ARN), `TagsList`* (each `Key`, `Value`).
-//! Response: `{}`. Existing keys get the new value; at most 50 tags per trail. Home region only.
+//! Request: `ResourceId`* (the ARN of a trail, event data store or channel), `TagsList`* (each `Key`, `Value`).
+//! Response: `{}`. Existing keys get the new value; at most 50 tags per resource. Trails and
+//! event data stores: home region only; a store pending deletion is refused.
 
 use serde::{Deserialize, Serialize};
 
+use opentrail_lake::lake_resource_type;
+
 use crate::ApiError;
 use crate::dispatch::{Scope, Services};
+use crate::ops::lake_shapes::lake_caller;
 use crate::ops::trail_shapes::{EmptyResponse, TagShape, caller};
 
 /// The request body.
@@ -29,6 +33,13 @@ pub fn handle(
     scope: &Scope,
     request: AddTagsRequest,
 ) -> Result<EmptyResponse, ApiError> {
+    if lake_resource_type(&request.resource_id).is_some() {
+        let tags = request.tags_list.into_iter().map(Into::into).collect();
+        services
+            .lake
+            .add_tags(&lake_caller(scope), &request.resource_id, tags)?;
+        return Ok(EmptyResponse {});
+    }
     let tags = request.tags_list.into_iter().map(Into::into).collect();
     services
         .trails

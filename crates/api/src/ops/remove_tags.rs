@@ -1,12 +1,16 @@
 //! `RemoveTags` (<https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_RemoveTags.html>).
 //!
-//! Request: `ResourceId`* (the trail's ARN), `TagsList`* (each `Key`, `Value`).
-//! Response: `{}`. Removes the listed keys (values are not compared). Home region only.
+//! Request: `ResourceId`* (the ARN of a trail, event data store or channel), `TagsList`* (each `Key`, `Value`).
+//! Response: `{}`. Removes the listed keys (values are not compared). Trails and event
+//! data stores: home region only.
 
 use serde::{Deserialize, Serialize};
 
+use opentrail_lake::lake_resource_type;
+
 use crate::ApiError;
 use crate::dispatch::{Scope, Services};
+use crate::ops::lake_shapes::lake_caller;
 use crate::ops::trail_shapes::{EmptyResponse, TagShape, caller};
 
 /// The request body.
@@ -29,6 +33,13 @@ pub fn handle(
     scope: &Scope,
     request: RemoveTagsRequest,
 ) -> Result<EmptyResponse, ApiError> {
+    if lake_resource_type(&request.resource_id).is_some() {
+        let tags = request.tags_list.into_iter().map(Into::into).collect();
+        services
+            .lake
+            .remove_tags(&lake_caller(scope), &request.resource_id, tags)?;
+        return Ok(EmptyResponse {});
+    }
     let tags = request.tags_list.into_iter().map(Into::into).collect();
     services
         .trails

@@ -1,0 +1,99 @@
+//! The registry's two state files, both JSON with a `version` member:
+//!
+//! - `stores.json` — `{"version":1,"revision":N,"event_data_stores":[EventDataStore...]}`:
+//!   every store of every account, pending-deletion ones included, with the snake_case
+//!   members of [`EventDataStore`], enums in their wire spelling, timestamps as epoch
+//!   milliseconds (`null` when unset), selectors in botocore's member names.
+//! - `channels.json` — `{"version":1,"channels":[Channel...]}`: every channel, with its
+//!   ingestion status.
+//!
+//! Both are replaced whole on every change: a temporary file, fsync, rename, fsync of the
+//! folder. A missing file is an empty state; a damaged one is an error, never an empty
+//! state. Old versions are read, never written.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::{Channel, EventDataStore};
+
+/// The event data store file.
+pub const STORES_FILE: &str = "stores.json";
+/// The channel file.
+pub const CHANNELS_FILE: &str = "channels.json";
+/// The version this code writes.
+pub(crate) const VERSION: u32 = 1;
+
+/// `stores.json`, version 1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct StoresFile {
+    pub(crate) version: u32,
+    /// Bumped on every change of a store or channel; the value the change channel carries.
+    pub(crate) revision: u64,
+    pub(crate) event_data_stores: Vec<EventDataStore>,
+}
+
+/// `channels.json`, version 1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct ChannelsFile {
+    pub(crate) version: u32,
+    pub(crate) channels: Vec<Channel>,
+}
+
+#[derive(Deserialize)]
+struct VersionOnly {
+    version: u32,
+}
+
+/// Reads `dir/STORES_FILE`; `None` when it does not exist.
+pub(crate) fn read_stores(dir: &Path) -> Result<Option<StoresFile>> {
+    read_versioned(&dir.join(STORES_FILE))
+}
+
+/// Reads `dir/CHANNELS_FILE`; `None` when it does not exist.
+pub(crate) fn read_channels(dir: &Path) -> Result<Option<ChannelsFile>> {
+    read_versioned(&dir.join(CHANNELS_FILE))
+}
+
+fn read_versioned<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>> {
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(Error::io(path, error)),
+    };
+    let corrupt = |reason: String| Error::Corrupt {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let version: VersionOnly =
+        serde_json::from_slice(&bytes).map_err(|error| corrupt(error.to_string()))?;
+    if version.version != VERSION {
+        return Err(corrupt(format!(
+            "unknown version `{}`; this OpenTrail reads version {VERSION}",
+            version.version
+        )));
+    }
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|error| corrupt(error.to_string()))
+}
+
+/// Writes `value` as `dir/name`, durably.
+pub(crate) fn write_json<T: Serialize>(dir: &Path, name: &str, value: &T) -> Result<()> {
+    let path = dir.join(name);
+    let bytes = serde_json::to_vec_pretty(value)
+        .map_err(|error| Error::Internal(format!("cannot encode `{}`: {error}", path.display())))?;
+    let temporary: PathBuf = dir.join(format!("{name}.tmp"));
+    let write = || -> std::io::Result<()> {
+        let mut file = fs::File::create(&temporary)?;
+        file.write_all(&bytes)?;
+        file.write_all(b"\n")?;
+        file.sync_all()?;
+        fs::rename(&temporary, &path)?;
+        fs::File::open(dir)?.sync_all()
+    };
+    write().map_err(|error| Error::io(&path, error))
+}

@@ -1,0 +1,179 @@
+//! Which journal records enter which event data store.
+
+use opentrail_columnar::TableKind;
+use opentrail_event::EventCategory;
+use opentrail_selectors::{CompiledSelectors, EventView};
+use serde::Deserialize;
+
+/// What the writer needs to know of a store to route records into it.
+#[derive(Debug, Clone)]
+pub struct StoreSpec {
+    /// The store id.
+    pub store_id: String,
+    /// The owning account: only records whose `recipientAccountId` is this one enter.
+    pub account_id: String,
+    /// The store's home Region.
+    pub home_region: String,
+    /// Whether records of every Region enter (else only the home Region's).
+    pub multi_region: bool,
+    /// What the store holds.
+    pub kind: TableKind,
+    /// The store's advanced event selectors (CloudTrail-events stores).
+    pub selectors: Option<CompiledSelectors>,
+    /// The ARNs of the channels whose destinations include the store
+    /// (`ActivityAuditLog` stores).
+    pub channel_arns: Vec<String>,
+    /// Whether the store ingests now (`ENABLED`); a stopped store keeps its position
+    /// moving without taking records.
+    pub ingesting: bool,
+    /// Retention in days, counted on `eventTime`.
+    pub retention_days: u32,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Head<'a> {
+    #[serde(rename = "eventTime", borrow, default)]
+    event_time: Option<&'a str>,
+    #[serde(rename = "awsRegion", borrow, default)]
+    aws_region: Option<&'a str>,
+    #[serde(rename = "recipientAccountId", borrow, default)]
+    recipient_account_id: Option<&'a str>,
+    #[serde(borrow, default)]
+    metadata: Option<Metadata<'a>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Metadata<'a> {
+    #[serde(rename = "channelARN", borrow, default)]
+    channel_arn: Option<&'a str>,
+}
+
+/// Decides whether `payload` (one journal record) enters the store described by `spec`;
+/// returns its day partition (`YYYY-MM-DD` of `eventTime`) when it does.
+pub fn route(spec: &StoreSpec, payload: &[u8]) -> Option<String> {
+    if !spec.ingesting {
+        return None;
+    }
+    let head: Head<'_> = serde_json::from_slice(payload).ok()?;
+    if head.recipient_account_id != Some(spec.account_id.as_str()) {
+        return None;
+    }
+    if !spec.multi_region && head.aws_region != Some(spec.home_region.as_str()) {
+        return None;
+    }
+    let day = day_of(head.event_time?)?;
+    let accepted = match spec.kind {
+        TableKind::ActivityAuditLog => head
+            .metadata
+            .and_then(|metadata| metadata.channel_arn)
+            .is_some_and(|arn| spec.channel_arns.iter().any(|known| known == arn)),
+        TableKind::Insights => {
+            EventView::parse(payload).is_ok_and(|view| view.category() == EventCategory::Insight)
+        }
+        TableKind::CloudTrail => {
+            let Ok(view) = EventView::parse(payload) else {
+                return None;
+            };
+            matches!(
+                view.category(),
+                EventCategory::Management | EventCategory::Data | EventCategory::NetworkActivity
+            ) && spec
+                .selectors
+                .as_ref()
+                .is_some_and(|selectors| selectors.matches(&view))
+        }
+    };
+    accepted.then_some(day)
+}
+
+/// The `YYYY-MM-DD` of a CloudTrail time (`2026-01-22T16:53:53Z`), if it has that shape.
+pub fn day_of(event_time: &str) -> Option<String> {
+    let day = event_time.get(..10)?;
+    let bytes = day.as_bytes();
+    let digits = [0, 1, 2, 3, 5, 6, 8, 9]
+        .iter()
+        .all(|&index| bytes[index].is_ascii_digit());
+    (digits && bytes[4] == b'-' && bytes[7] == b'-').then(|| day.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use opentrail_selectors::SelectorConfig;
+
+    fn spec(kind: TableKind) -> StoreSpec {
+        StoreSpec {
+            store_id: "s".into(),
+            account_id: "111122223333".into(),
+            home_region: "us-east-1".into(),
+            multi_region: false,
+            kind,
+            selectors: Some(CompiledSelectors::new(&SelectorConfig::trail_default())),
+            channel_arns: vec!["arn:aws:cloudtrail:us-east-1:111122223333:channel/c".into()],
+            ingesting: true,
+            retention_days: 7,
+        }
+    }
+
+    const MANAGEMENT: &str = r#"{"eventVersion":"1.11","eventTime":"2026-01-22T16:53:53Z","eventSource":"s3.amazonaws.com","eventName":"CreateBucket","awsRegion":"us-east-1","recipientAccountId":"111122223333","eventCategory":"Management","readOnly":false}"#;
+
+    #[test]
+    fn a_management_event_of_the_account_and_region_enters() {
+        assert_eq!(
+            route(&spec(TableKind::CloudTrail), MANAGEMENT.as_bytes()).as_deref(),
+            Some("2026-01-22")
+        );
+    }
+
+    #[test]
+    fn other_accounts_regions_kinds_and_stopped_stores_do_not() {
+        let other_account = MANAGEMENT.replace("111122223333", "999999999999");
+        assert_eq!(
+            route(&spec(TableKind::CloudTrail), other_account.as_bytes()),
+            None
+        );
+        let other_region = MANAGEMENT.replace("\"us-east-1\"", "\"eu-west-1\"");
+        assert_eq!(
+            route(&spec(TableKind::CloudTrail), other_region.as_bytes()),
+            None
+        );
+        let mut multi = spec(TableKind::CloudTrail);
+        multi.multi_region = true;
+        assert!(route(&multi, other_region.as_bytes()).is_some());
+        assert_eq!(
+            route(&spec(TableKind::Insights), MANAGEMENT.as_bytes()),
+            None
+        );
+        assert_eq!(
+            route(&spec(TableKind::ActivityAuditLog), MANAGEMENT.as_bytes()),
+            None
+        );
+        let mut stopped = spec(TableKind::CloudTrail);
+        stopped.ingesting = false;
+        assert_eq!(route(&stopped, MANAGEMENT.as_bytes()), None);
+    }
+
+    #[test]
+    fn activity_records_enter_the_stores_of_their_channel() {
+        let record = r#"{"eventVersion":"1.11","eventCategory":"ActivityAuditLog","eventType":"ActivityLog","eventID":"e","eventTime":"2026-03-04T17:30:12Z","awsRegion":"us-east-1","recipientAccountId":"111122223333","metadata":{"ingestionTime":"2026-03-04T17:30:14Z","channelARN":"arn:aws:cloudtrail:us-east-1:111122223333:channel/c"},"eventData":{}}"#;
+        assert_eq!(
+            route(&spec(TableKind::ActivityAuditLog), record.as_bytes()).as_deref(),
+            Some("2026-03-04")
+        );
+        let elsewhere = record.replace("channel/c", "channel/d");
+        assert_eq!(
+            route(&spec(TableKind::ActivityAuditLog), elsewhere.as_bytes()),
+            None
+        );
+    }
+
+    #[test]
+    fn days_need_the_cloudtrail_shape() {
+        assert_eq!(
+            day_of("2026-01-22T00:00:00Z").as_deref(),
+            Some("2026-01-22")
+        );
+        assert_eq!(day_of("2026-1-22T00:00:00Z"), None);
+        assert_eq!(day_of("short"), None);
+    }
+}

@@ -1,0 +1,371 @@
+//! Event data stores as DataFusion tables: the files of a store, pruned by
+//! `eventtime` bounds before DataFusion's Parquet scan prunes row groups and
+//! pages with the same predicate.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::{DataType, SchemaRef, TimeUnit};
+use datafusion::catalog::Session;
+use datafusion::common::{DFSchema, ScalarValue};
+use datafusion::datasource::listing::PartitionedFile;
+use datafusion::datasource::physical_plan::{FileGroup, FileScanConfigBuilder, ParquetSource};
+use datafusion::datasource::source::DataSourceExec;
+use datafusion::datasource::{TableProvider, TableType};
+use datafusion::error::Result as DataFusionResult;
+use datafusion::execution::object_store::ObjectStoreUrl;
+use datafusion::logical_expr::utils::conjunction;
+use datafusion::logical_expr::{Between, BinaryExpr, Expr, Operator, TableProviderFilterPushDown};
+use datafusion::physical_plan::ExecutionPlan;
+use datafusion::physical_plan::empty::EmptyExec;
+
+/// The column every store has and files are pruned on.
+pub const EVENT_TIME_COLUMN: &str = "eventtime";
+
+/// One Parquet file of an event data store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreFile {
+    /// Where the file is in the engine's object store.
+    pub location: object_store::path::Path,
+    /// Size of the file in bytes.
+    pub size: u64,
+    /// Number of rows (events) in the file.
+    pub rows: u64,
+    /// Smallest `eventtime` in the file, milliseconds since the Unix epoch (UTC).
+    pub min_event_time_ms: i64,
+    /// Largest `eventtime` in the file, milliseconds since the Unix epoch (UTC).
+    pub max_event_time_ms: i64,
+}
+
+/// An event data store as SQL sees it: its id (the table name), its schema
+/// (lowercase names, `eventtime` a `Timestamp(Millisecond, None)` in UTC) and
+/// its files.
+#[derive(Debug, Clone)]
+pub struct StoreTable {
+    /// The store id, the name statements use in `FROM`.
+    pub name: String,
+    /// The Arrow schema of every file of the store.
+    pub schema: SchemaRef,
+    /// The store's Parquet files.
+    pub files: Vec<StoreFile>,
+}
+
+/// Inclusive `eventtime` bounds in milliseconds taken from a scan's filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TimeBounds {
+    pub(crate) min_ms: i64,
+    pub(crate) max_ms: i64,
+}
+
+impl TimeBounds {
+    const ALL: Self = Self {
+        min_ms: i64::MIN,
+        max_ms: i64::MAX,
+    };
+
+    /// Narrows the bounds with every filter that bounds `eventtime` by a literal.
+    pub(crate) fn from_filters(filters: &[Expr]) -> Self {
+        let mut bounds = Self::ALL;
+        for filter in filters {
+            bounds.narrow(filter);
+        }
+        bounds
+    }
+
+    fn narrow(&mut self, filter: &Expr) {
+        match filter {
+            Expr::BinaryExpr(BinaryExpr { left, op, right }) => {
+                if *op == Operator::And {
+                    self.narrow(left);
+                    self.narrow(right);
+                } else if is_event_time(left)
+                    && let Some(value) = literal_ms(right)
+                {
+                    self.apply(*op, value);
+                } else if is_event_time(right)
+                    && let Some(value) = literal_ms(left)
+                    && let Some(op) = op.swap()
+                {
+                    self.apply(op, value);
+                }
+            }
+            Expr::Between(Between {
+                expr,
+                negated: false,
+                low,
+                high,
+            }) if is_event_time(expr) => {
+                if let Some(low) = literal_ms(low) {
+                    self.apply(Operator::GtEq, low);
+                }
+                if let Some(high) = literal_ms(high) {
+                    self.apply(Operator::LtEq, high);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn apply(&mut self, op: Operator, value: Millis) {
+        // A literal finer than milliseconds (`…00.0005`) is rounded outwards so
+        // no file that might hold a matching row is dropped.
+        let (floor, ceil) = (value.floor, value.ceil);
+        match op {
+            Operator::Eq => {
+                self.min_ms = self.min_ms.max(floor);
+                self.max_ms = self.max_ms.min(ceil);
+            }
+            Operator::Gt => self.min_ms = self.min_ms.max(floor.saturating_add(1)),
+            Operator::GtEq => self.min_ms = self.min_ms.max(floor),
+            Operator::Lt => self.max_ms = self.max_ms.min(ceil.saturating_sub(1)),
+            Operator::LtEq => self.max_ms = self.max_ms.min(ceil),
+            _ => {}
+        }
+    }
+
+    /// Whether a file with these `eventtime` extremes may hold a row in bounds.
+    pub(crate) fn overlaps(&self, file: &StoreFile) -> bool {
+        file.max_event_time_ms >= self.min_ms && file.min_event_time_ms <= self.max_ms
+    }
+}
+
+/// A timestamp literal in milliseconds, rounded down and up.
+#[derive(Debug, Clone, Copy)]
+struct Millis {
+    floor: i64,
+    ceil: i64,
+}
+
+fn is_event_time(expr: &Expr) -> bool {
+    match expr {
+        Expr::Column(column) => column.name == EVENT_TIME_COLUMN,
+        // DataFusion may cast the column to the literal's unit rather than the
+        // other way round; the instant is the same.
+        Expr::Cast(cast) => {
+            matches!(cast.field.data_type(), DataType::Timestamp(_, _)) && is_event_time(&cast.expr)
+        }
+        _ => false,
+    }
+}
+
+fn literal_ms(expr: &Expr) -> Option<Millis> {
+    let value = match expr {
+        Expr::Literal(value, _) => value.clone(),
+        Expr::Cast(cast) => match cast.expr.as_ref() {
+            Expr::Literal(value, _) => value.cast_to(cast.field.data_type()).ok()?,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let exact = |ms: i64| {
+        Some(Millis {
+            floor: ms,
+            ceil: ms,
+        })
+    };
+    let divided = |value: i64, per_ms: i64| {
+        Some(Millis {
+            floor: value.div_euclid(per_ms),
+            ceil: value.div_euclid(per_ms) + i64::from(value.rem_euclid(per_ms) != 0),
+        })
+    };
+    match value {
+        ScalarValue::TimestampMillisecond(Some(ms), _) => exact(ms),
+        ScalarValue::TimestampSecond(Some(seconds), _) => exact(seconds.checked_mul(1000)?),
+        ScalarValue::TimestampMicrosecond(Some(micros), _) => divided(micros, 1000),
+        ScalarValue::TimestampNanosecond(Some(nanos), _) => divided(nanos, 1_000_000),
+        ScalarValue::Utf8(Some(_))
+        | ScalarValue::LargeUtf8(Some(_))
+        | ScalarValue::Utf8View(Some(_)) => {
+            match value
+                .cast_to(&DataType::Timestamp(TimeUnit::Nanosecond, None))
+                .ok()?
+            {
+                ScalarValue::TimestampNanosecond(Some(nanos), _) => divided(nanos, 1_000_000),
+                _ => None,
+            }
+        }
+        ScalarValue::Date32(Some(days)) => exact(i64::from(days).checked_mul(86_400_000)?),
+        _ => None,
+    }
+}
+
+/// The DataFusion table of one store.
+pub(crate) struct StoreTableProvider {
+    table: StoreTable,
+    object_store_url: ObjectStoreUrl,
+}
+
+impl fmt::Debug for StoreTableProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StoreTableProvider")
+            .field("name", &self.table.name)
+            .field("files", &self.table.files.len())
+            .finish()
+    }
+}
+
+impl StoreTableProvider {
+    pub(crate) fn new(table: StoreTable, object_store_url: ObjectStoreUrl) -> Self {
+        Self {
+            table,
+            object_store_url,
+        }
+    }
+
+    fn plan_scan(
+        &self,
+        state: &dyn Session,
+        projection: Option<&Vec<usize>>,
+        filters: &[Expr],
+        limit: Option<usize>,
+    ) -> DataFusionResult<Arc<dyn ExecutionPlan>> {
+        let bounds = TimeBounds::from_filters(filters);
+        let files: Vec<&StoreFile> = self
+            .table
+            .files
+            .iter()
+            .filter(|file| bounds.overlaps(file))
+            .collect();
+        tracing::debug!(
+            store = %self.table.name,
+            files = self.table.files.len(),
+            kept = files.len(),
+            min_ms = bounds.min_ms,
+            max_ms = bounds.max_ms,
+            "eventtime pruning"
+        );
+        if files.is_empty() {
+            let schema = match projection {
+                Some(indices) => Arc::new(self.table.schema.project(indices)?),
+                None => Arc::clone(&self.table.schema),
+            };
+            return Ok(Arc::new(EmptyExec::new(schema)));
+        }
+        let mut source = ParquetSource::new(Arc::clone(&self.table.schema))
+            .with_table_parquet_options(state.table_options().parquet.clone());
+        if let Some(predicate) = conjunction(filters.iter().cloned()) {
+            let df_schema = DFSchema::try_from(Arc::clone(&self.table.schema))?;
+            source = source.with_predicate(state.create_physical_expr(predicate, &df_schema)?);
+        }
+        let group_count = state.config().target_partitions().max(1).min(files.len());
+        let mut groups: Vec<Vec<PartitionedFile>> = vec![Vec::new(); group_count];
+        for (index, file) in files.iter().enumerate() {
+            groups[index % group_count]
+                .push(PartitionedFile::new(file.location.as_ref(), file.size));
+        }
+        let config = FileScanConfigBuilder::new(self.object_store_url.clone(), Arc::new(source))
+            .with_file_groups(groups.into_iter().map(FileGroup::new).collect())
+            .with_projection_indices(projection.cloned())?
+            .with_limit(limit)
+            .build();
+        Ok(DataSourceExec::from_data_source(config))
+    }
+}
+
+type ScanFuture<'a> =
+    Pin<Box<dyn Future<Output = DataFusionResult<Arc<dyn ExecutionPlan>>> + Send + 'a>>;
+
+impl TableProvider for StoreTableProvider {
+    fn schema(&self) -> SchemaRef {
+        Arc::clone(&self.table.schema)
+    }
+
+    fn table_type(&self) -> TableType {
+        TableType::Base
+    }
+
+    // The trait is declared with `#[async_trait]`; this is its expansion, written
+    // out so the crate needs no `async-trait` dependency. Planning the scan does
+    // no I/O (file sizes and bounds come with the table), so the future is ready.
+    fn scan<'life0, 'life1, 'life2, 'life3, 'async_trait>(
+        &'life0 self,
+        state: &'life1 dyn Session,
+        projection: Option<&'life2 Vec<usize>>,
+        filters: &'life3 [Expr],
+        limit: Option<usize>,
+    ) -> ScanFuture<'async_trait>
+    where
+        'life0: 'async_trait,
+        'life1: 'async_trait,
+        'life2: 'async_trait,
+        'life3: 'async_trait,
+        Self: 'async_trait,
+    {
+        let plan = self.plan_scan(state, projection, filters, limit);
+        Box::pin(std::future::ready(plan))
+    }
+
+    fn supports_filters_pushdown(
+        &self,
+        filters: &[&Expr],
+    ) -> DataFusionResult<Vec<TableProviderFilterPushDown>> {
+        // Inexact: the filters prune files, row groups and pages, and DataFusion
+        // still applies them to every row read.
+        Ok(vec![TableProviderFilterPushDown::Inexact; filters.len()])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use datafusion::logical_expr::{col, lit};
+
+    fn ts(ms: i64) -> Expr {
+        lit(ScalarValue::TimestampMillisecond(Some(ms), None))
+    }
+
+    #[test]
+    fn bounds_from_comparisons_between_and_strings() {
+        let bounds = TimeBounds::from_filters(&[
+            col("eventtime").gt(ts(1_000)),
+            ts(5_000).gt_eq(col("eventtime")),
+        ]);
+        assert_eq!(
+            bounds,
+            TimeBounds {
+                min_ms: 1_001,
+                max_ms: 5_000
+            }
+        );
+
+        let bounds = TimeBounds::from_filters(&[col("eventtime").between(ts(10), ts(20))]);
+        assert_eq!(
+            bounds,
+            TimeBounds {
+                min_ms: 10,
+                max_ms: 20
+            }
+        );
+
+        let bounds = TimeBounds::from_filters(&[col("eventtime").lt(lit("1970-01-02"))]);
+        assert_eq!(
+            bounds,
+            TimeBounds {
+                min_ms: i64::MIN,
+                max_ms: 86_399_999
+            }
+        );
+
+        let bounds =
+            TimeBounds::from_filters(&[col("eventtime").eq(ts(7)).and(col("x").eq(lit(1)))]);
+        assert_eq!(
+            bounds,
+            TimeBounds {
+                min_ms: 7,
+                max_ms: 7
+            }
+        );
+    }
+
+    #[test]
+    fn disjunctions_and_other_columns_do_not_prune() {
+        let bounds = TimeBounds::from_filters(&[
+            col("eventtime").gt(ts(1)).or(col("eventtime").lt(ts(0))),
+            col("other").gt(ts(5)),
+        ]);
+        assert_eq!(bounds, TimeBounds::ALL);
+    }
+}
