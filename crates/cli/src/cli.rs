@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// OpenTrail: a self-hosted implementation of AWS CloudTrail.
 #[derive(Debug, Parser)]
@@ -27,10 +27,14 @@ pub enum Command {
     /// Serve CloudTrail's API (the aws CLI and SDKs work against it), record every call
     /// to it, and take events from other systems at `/ingest`.
     Serve(ServeArgs),
-    /// Import CloudTrail log files and S3-layout archive trees into event history.
+    /// Import CloudTrail log files and S3-layout archive trees into event history, or
+    /// (`--event-data-store`) into a CloudTrail Lake event data store.
     Import(ImportArgs),
     /// Look up events in event history, with the flags and output of `aws cloudtrail lookup-events`.
     LookupEvents(LookupEventsArgs),
+    /// Run a CloudTrail Lake SQL statement (StartQuery, DescribeQuery, GetQueryResults) on a
+    /// data directory or a running server, and print its rows.
+    Query(QueryArgs),
     /// Write realistic synthetic CloudTrail log files in the S3 layout.
     Generate(GenerateArgs),
     /// Validate a trail's digest and log files, with the options, output and exit status
@@ -75,6 +79,61 @@ pub struct ImportArgs {
     /// Do not draw a progress bar even on a terminal.
     #[arg(long)]
     pub no_progress: bool,
+    /// Add the records straight to this CloudTrail Lake event data store (its ID or ARN; a
+    /// CloudTrail-events store of the data directory's admin account) instead of event
+    /// history. Events keep their `eventID`, events the store already has are skipped,
+    /// and events older than its retention period are left out. `--workers` and the
+    /// progress bar do not apply.
+    #[arg(long, value_name = "ID_OR_ARN")]
+    pub event_data_store: Option<String>,
+}
+
+/// How `opentrail query` prints rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum QueryFormat {
+    /// Aligned columns under a header line; NULL shows as `NULL`.
+    Table,
+    /// RFC 4180 CSV with a header row; NULL is an empty field, an empty string is `""`.
+    Csv,
+    /// A JSON array of objects, one per row, members in column order; values are strings
+    /// (as GetQueryResults returns them), NULL is `null`.
+    Json,
+}
+
+/// `opentrail query`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Rows go to stdout; then one statistics line goes to stderr: the query ID, \
+its status, rows printed and in all, events matched and scanned, bytes scanned and the \
+execution time. Exit status: 0 the query finished; 1 it timed out (the rows computed are \
+printed); 2 an error (a refused statement, a query that ended FAILED or CANCELLED)."
+)]
+pub struct QueryArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Send the statement to the server at this URL (e.g. `http://127.0.0.1:4571`) instead
+    /// of running it in the data directory. Requests are signed with the credentials of
+    /// `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, else of the `AWS_PROFILE` profile (or
+    /// `default`) of the shared AWS files, else of the data directory's `credentials` file
+    /// (the data directory is not opened then: only that file is read).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Region the requests to `--endpoint-url` are signed for; default `AWS_REGION`,
+    /// `AWS_DEFAULT_REGION`, the profile's region, then `region` of the config.
+    #[arg(long, requires = "endpoint_url")]
+    pub region: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = QueryFormat::Table)]
+    pub format: QueryFormat,
+    /// Print at most this many rows (the statistics line still counts them all).
+    #[arg(long, value_name = "N")]
+    pub max_rows: Option<u64>,
+    /// Read the statement from this file (`-`: standard input).
+    #[arg(long, value_name = "PATH", conflicts_with = "statement")]
+    pub file: Option<PathBuf>,
+    /// The SQL statement, e.g. `SELECT eventName, count(*) FROM <store id> GROUP BY eventName`.
+    #[arg(value_name = "SQL", required_unless_present = "file")]
+    pub statement: Option<String>,
 }
 
 /// `opentrail lookup-events`.

@@ -1,8 +1,10 @@
 //! `opentrail`: the command-line entry point. Only glue: every command calls library crates.
 //!
 //! Exit codes: 0 success; 1 the command ran but found a problem (an import with failed
-//! files or rejected records, an invalid or missing file for `validate-logs`); 2 an error
-//! stopped it. `validate-logs` uses the aws CLI's codes instead of 2 (255 for an abort).
+//! files or rejected records, a query that timed out, an invalid or missing file for
+//! `validate-logs`); 2 an error stopped it (for `query`: a refused statement, a query
+//! that ended `FAILED` or `CANCELLED`). `validate-logs` uses the aws CLI's codes instead
+//! of 2 (255 for an abort).
 
 mod aws_output;
 mod cli;
@@ -10,6 +12,7 @@ mod engine;
 mod generate;
 mod import;
 mod lookup_events;
+mod query;
 mod serve;
 mod validate_logs;
 
@@ -51,6 +54,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<Outcome> {
         cli::Command::Serve(args) => serve::run(args),
         cli::Command::Import(args) => import::run(args),
         cli::Command::LookupEvents(args) => lookup_events::run(args),
+        cli::Command::Query(args) => query::run(args),
         cli::Command::Generate(args) => generate::run(args),
         cli::Command::ValidateLogs(args) => validate_logs::run(args),
     }

@@ -10,6 +10,8 @@ mod aws_cli;
 mod commands;
 mod delivery_crash;
 mod integrity;
+mod lake_api;
+mod lake_cli;
 mod serve;
 mod support;
 mod trails_api;

@@ -95,10 +95,18 @@ impl Importer {
                 });
                 continue;
             };
-            let key = opentrail_columnar::dedupe_key(
-                keys.event_id.unwrap_or(""),
-                keys.recipient_account_id.unwrap_or(""),
-            );
+            // A record without `eventID` is keyed by its content, as the journal names
+            // such records, so that only an identical record counts as a duplicate.
+            let content_id;
+            let event_id = match keys.event_id {
+                Some(id) => id,
+                None => {
+                    content_id = format!("content-{:016x}", xxhash_rust::xxh3::xxh3_64(record));
+                    &content_id
+                }
+            };
+            let key =
+                opentrail_columnar::dedupe_key(event_id, keys.recipient_account_id.unwrap_or(""));
             if !self.days.contains_key(&day) {
                 let existing = self.files.keys_of_day(&day)?;
                 self.days.insert(day.clone(), existing);

@@ -137,3 +137,21 @@ fn imports_leave_out_expired_records_and_report_bad_ones() {
     assert_eq!(indexes, [2, 3]);
     assert_eq!(stored_ids(&files), [event_id(2)]);
 }
+
+#[test]
+fn records_without_an_event_id_are_told_apart_by_their_content() {
+    let world = World::new();
+    let files = std::sync::Arc::new(world.files());
+    let strip = |index: usize| {
+        let mut value: serde_json::Value =
+            serde_json::from_slice(&record(index, "2026-11-20")).unwrap();
+        value.as_object_mut().unwrap().remove("eventID");
+        serde_json::to_vec(&value).unwrap()
+    };
+    let (first, second) = (strip(1), strip(2));
+    let (counts, rejected) = Importer::new(files.clone(), 0)
+        .add(&[&first, &second, &first])
+        .unwrap();
+    assert!(rejected.is_empty());
+    assert_eq!((counts.added, counts.duplicates), (2, 1));
+}

@@ -112,8 +112,11 @@ pub fn record_call(call: ApiCall<'_>) -> Result<Event, ValidationError> {
         error_code: call.error.map(|(code, _)| code.to_owned()),
         error_message: call.error.map(|(_, message)| message.to_owned()),
         request_parameters: raw(call.request_parameters),
+        // CloudTrail writes response members lower-camel-case too (`queryId`,
+        // `trailARN`), which Lake queries such as `element_at(responseElements,'queryId')`
+        // rely on.
         response_elements: raw(if succeeded && !call.read_only {
-            call.response_elements
+            call.response_elements.map(camel_case_members)
         } else {
             None
         }),
@@ -272,6 +275,21 @@ mod tests {
         assert_eq!(json["errorMessage"], "User: arn is not authorized");
         assert_eq!(json["responseElements"], serde_json::Value::Null);
         assert_eq!(json["readOnly"], false);
+    }
+
+    #[test]
+    fn responses_of_write_calls_are_camel_cased_like_cloudtrail_writes_them() {
+        let caller = caller();
+        let mut started = call(&caller, br#"{"QueryStatement":"SELECT 1"}"#);
+        started.event_name = "StartQuery";
+        started.read_only = false;
+        started.response_elements = Some(serde_json::json!({"QueryId": "q-1", "TrailARN": "arn"}));
+        let json: serde_json::Value =
+            serde_json::from_slice(&record_call(started).unwrap().to_json()).unwrap();
+        assert_eq!(
+            json["responseElements"],
+            serde_json::json!({"queryId": "q-1", "trailARN": "arn"})
+        );
     }
 
     #[test]

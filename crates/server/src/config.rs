@@ -65,7 +65,7 @@
 //!
 //! [lake]
 //! # Bucket of the event data stores' Parquet files. Empty: the local directory
-//! # <data_dir>/lake/files/. A name: resolved like a trail's bucket ([[buckets]], then
+//! # <data_dir>/lake/files/. A name: resolved like a trail's bucket (the buckets tables, then
 //! # <data_dir>/buckets/<name>/, then S3 the standard AWS way).
 //! bucket = ""
 //! # Key prefix of the files in that bucket ("" or ending in "/").

@@ -159,7 +159,14 @@ async fn handle(
         .iter()
         .find_map(|outcome| outcome.as_ref().err())
         .map(|failure| failure.error_code.as_str());
-    record(&lake, &channel, now, last_success, first_error);
+    // A call with successes and failures counts as a success for its good events, then
+    // as an attempt that failed with the first error.
+    if last_success.is_some() {
+        record(&lake, &channel, now, last_success, None);
+    }
+    if first_error.is_some() || outcomes.is_empty() {
+        record(&lake, &channel, now, None, first_error);
+    }
     Ok(PutAuditEventsResponse::from_outcomes(outcomes.iter()))
 }
 

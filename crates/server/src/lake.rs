@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use opentrail_api::ops::import_shapes::ImportLauncher;
 use opentrail_api::ops::query_shapes::StatementChecker;
+use opentrail_blob::ErrorKind as BlobErrorKind;
 use opentrail_blob::{Bucket, BucketResolver};
 use opentrail_columnar::TableKind;
 use opentrail_imports::{
@@ -27,7 +28,8 @@ use opentrail_lakestore::{
     Importer, LakeStorage, StorageOptions, StorageParts, StoreSpec, WriterConfig,
 };
 use opentrail_queries::{
-    Cancel, ExecFailure, Executor, Job, Output, Queries, QueryLimits, Stats, StopReason,
+    Cancel, DeliveryError, DeliveryStatus, DeliveryUri, ExecFailure, Executor, Job, Output,
+    Queries, QueryLimits, ResultSink, Stats, StopReason,
 };
 use opentrail_selectors::{CompiledSelectors, SelectorConfig};
 use opentrail_sql::{CancelFlag, EngineConfig, SqlEngine, SqlErrorKind, StoreFile, StoreTable};
@@ -147,12 +149,16 @@ impl LakeSystem {
             max_result_bytes: config.lake.max_result_bytes,
             ..QueryLimits::default()
         };
+        let sink = Arc::new(BucketSink {
+            resolver: Arc::clone(&resolver),
+            runtime: runtime.handle().clone(),
+        });
         let queries = Queries::open(
             &lake_dir.join("queries"),
             clock.clone(),
             ids.clone(),
             executor,
-            None,
+            Some(sink),
             limits,
         )
         .map_err(|error| failed("cannot open the query service", error.to_string()))?;
@@ -510,6 +516,39 @@ impl Executor for SqlExecutor {
                 _ => Err(ExecFailure::failed(error.message().to_owned())),
             },
         }
+    }
+}
+
+/// Writes query results to the bucket of `DeliveryS3Uri`, resolved like a trail's bucket.
+struct BucketSink {
+    resolver: Arc<BucketResolver>,
+    runtime: tokio::runtime::Handle,
+}
+
+impl ResultSink for BucketSink {
+    fn deliver(
+        &self,
+        uri: &DeliveryUri,
+        _query_id: &str,
+        _account: &str,
+        files: Vec<(String, Vec<u8>)>,
+    ) -> std::result::Result<(), DeliveryError> {
+        let failed = |error: opentrail_blob::Error| DeliveryError {
+            status: match error.kind() {
+                BlobErrorKind::NoSuchBucket => DeliveryStatus::ResourceNotFound,
+                BlobErrorKind::AccessDenied => DeliveryStatus::AccessDenied,
+                _ => DeliveryStatus::Failed,
+            },
+            message: error.to_string(),
+        };
+        let bucket = self.resolver.resolve(&uri.bucket).map_err(failed)?;
+        for (relative, body) in files {
+            let key = uri.object_key(&relative);
+            self.runtime
+                .block_on(bucket.put(&key, bytes::Bytes::from(body), &Default::default()))
+                .map_err(failed)?;
+        }
+        Ok(())
     }
 }
 

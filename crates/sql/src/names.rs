@@ -120,7 +120,15 @@ pub(crate) fn alias_duplicate_items(query: &mut Query) {
         // different ones may get the same DataFusion name after coercion.
         let key = match item {
             SelectItem::ExprWithAlias { alias, .. } => Some(alias.value.to_lowercase()),
-            SelectItem::UnnamedExpr(expr) => expression_name(expr).map(|name| name.to_lowercase()),
+            // Keyed by the name DataFusion will see: a misspelt field is read
+            // as the real one (`errorMssage` next to `errorMessage`).
+            SelectItem::UnnamedExpr(expr) => expression_name(expr).map(|name| {
+                let name = name.to_lowercase();
+                match FIELD_NAME_TYPOS.iter().find(|(typo, _)| *typo == name) {
+                    Some((_, real)) => (*real).to_owned(),
+                    None => name,
+                }
+            }),
             _ => continue,
         };
         let unaliased_beside_wildcard = has_wildcard && matches!(item, SelectItem::UnnamedExpr(_));

@@ -1,24 +1,28 @@
 //! Every real Lake query of the shared fixtures (`tests/lake-queries/`, a copy of
 //! `shared/fixtures/lake-queries/`) through the gate, and then through the
-//! engine over the test store. Known failures are listed with their reason;
-//! a new failure, or a known one that starts passing, fails the test.
+//! engine over two stores: the hand-written store A and the store of every
+//! fixture record (`support::FIXTURE_STORE`). Known failures are listed with
+//! their reason; a new failure, or a known one that starts passing, fails the
+//! test.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use opentrail_sql::{CancelFlag, EngineConfig, SqlEngine, StoreTable, parse_statement};
 
-use crate::support::{STORE_A, test_stores};
+use crate::support::{FIXTURE_STORE, STORE_A, test_stores};
 
-/// Placeholders in the fixtures and what they become.
-const PLACEHOLDERS: &[(&str, &str)] = &[
-    ("${date_filter}", "2026-01-22 00:00:00"),
-    ("$EDS_ID", STORE_A),
-    ("<event_data_store_id>", STORE_A),
-    ("<EDS ID>", STORE_A),
-    ("<Event data store Id>", STORE_A),
-    ("<event-data-store-ID>", STORE_A),
+/// Placeholders for the store id in the fixtures.
+const STORE_PLACEHOLDERS: &[&str] = &[
+    "$EDS_ID",
+    "<event_data_store_id>",
+    "<EDS ID>",
+    "<Event data store Id>",
+    "<event-data-store-ID>",
 ];
+
+/// Other placeholders in the fixtures and what they become.
+const PLACEHOLDERS: &[(&str, &str)] = &[("${date_filter}", "2026-01-22 00:00:00")];
 
 /// Fixtures the gate refuses, and why.
 const KNOWN_PARSE_FAILURES: &[(&str, &str)] = &[
@@ -36,7 +40,7 @@ const KNOWN_PARSE_FAILURES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Fixtures that pass the gate but fail to run over the test store, and why.
+/// Fixtures that pass the gate but fail to run over either store, and why.
 const KNOWN_EXECUTION_FAILURES: &[(&str, &str)] = &[
     (
         "aws-samples/ConfigItemCountQuery.sql",
@@ -59,7 +63,8 @@ const KNOWN_EXECUTION_FAILURES: &[(&str, &str)] = &[
 /// Config stores (`eventData.resourceType`, lambdas) are out of scope.
 const CONFIG: &str = "a Config store query (`config_event_data_store_ID`)";
 
-/// Placeholder table names of the AWS user guide, run as copies of store A.
+/// Placeholder table names of the AWS user guide, run as copies of the store
+/// the placeholders name.
 const PLACEHOLDER_STORES: &[&str] = &["event_data_store_ID", "EDS1", "EDS2", "EDS3"];
 
 fn fixture_root() -> PathBuf {
@@ -77,14 +82,18 @@ fn collect(directory: &Path, files: &mut Vec<PathBuf>) {
     }
 }
 
-/// `file name → statement with placeholders substituted`.
-fn fixture_statements(root: &Path) -> BTreeMap<String, String> {
+/// `file name → statement with placeholders substituted`, `store` for the
+/// store id.
+fn fixture_statements(root: &Path, store: &str) -> BTreeMap<String, String> {
     let mut files = Vec::new();
     collect(root, &mut files);
     files
         .into_iter()
         .map(|path| {
             let mut text = std::fs::read_to_string(&path).unwrap();
+            for placeholder in STORE_PLACEHOLDERS {
+                text = text.replace(placeholder, store);
+            }
             for (placeholder, value) in PLACEHOLDERS {
                 text = text.replace(placeholder, value);
             }
@@ -103,8 +112,8 @@ fn fixture_copy_matches_the_shared_fixtures() {
         return;
     }
     assert_eq!(
-        fixture_statements(&fixture_root()),
-        fixture_statements(&shared),
+        fixture_statements(&fixture_root(), STORE_A),
+        fixture_statements(&shared, STORE_A),
         "tests/lake-queries differs from shared/fixtures/lake-queries: copy it again"
     );
 }
@@ -112,7 +121,7 @@ fn fixture_copy_matches_the_shared_fixtures() {
 #[test]
 fn fixture_queries_pass_the_gate_except_the_known_failures() {
     let mut failures = BTreeMap::new();
-    for (name, text) in fixture_statements(&fixture_root()) {
+    for (name, text) in fixture_statements(&fixture_root(), STORE_A) {
         if let Err(error) = parse_statement(&text) {
             failures.insert(name, error.to_string());
         }
@@ -124,35 +133,44 @@ fn fixture_queries_pass_the_gate_except_the_known_failures() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fixture_queries_run_except_the_known_failures() {
-    let (object_store, mut tables) = test_stores().await;
-    let store_a = tables
-        .iter()
-        .find(|table| table.name == STORE_A)
-        .unwrap()
-        .clone();
-    for name in PLACEHOLDER_STORES {
-        tables.push(StoreTable {
-            name: (*name).to_owned(),
-            ..store_a.clone()
-        });
-    }
+    let (object_store, tables) = test_stores().await;
     let engine = SqlEngine::new(EngineConfig::default(), object_store).unwrap();
-    let mut failures = BTreeMap::new();
-    for (name, text) in fixture_statements(&fixture_root()) {
-        let Ok(checked) = parse_statement(&text) else {
-            continue;
-        };
-        if let Err(error) = engine
-            .execute(&checked, &tables, &CancelFlag::new(), 1 << 24)
-            .await
-        {
-            failures.insert(name, error.to_string());
-        }
-    }
     let known: Vec<&str> = KNOWN_EXECUTION_FAILURES
         .iter()
         .map(|(name, _)| *name)
         .collect();
-    let failed: Vec<&str> = failures.keys().map(String::as_str).collect();
-    assert_eq!(failed, known, "execution failures changed: {failures:#?}");
+    for store in [STORE_A, FIXTURE_STORE] {
+        let mut tables = tables.clone();
+        let target = tables
+            .iter()
+            .find(|table| table.name == store)
+            .unwrap()
+            .clone();
+        for name in PLACEHOLDER_STORES {
+            tables.push(StoreTable {
+                name: (*name).to_owned(),
+                ..target.clone()
+            });
+        }
+        let mut failures = BTreeMap::new();
+        let mut ran = 0;
+        for (name, text) in fixture_statements(&fixture_root(), store) {
+            let Ok(checked) = parse_statement(&text) else {
+                continue;
+            };
+            ran += 1;
+            if let Err(error) = engine
+                .execute(&checked, &tables, &CancelFlag::new(), 1 << 24)
+                .await
+            {
+                failures.insert(name, error.to_string());
+            }
+        }
+        assert!(ran > 40, "only {ran} fixture queries ran over {store}");
+        let failed: Vec<&str> = failures.keys().map(String::as_str).collect();
+        assert_eq!(
+            failed, known,
+            "execution failures over {store} changed: {failures:#?}"
+        );
+    }
 }

@@ -1,224 +1,151 @@
-//! Test stores: a handful of CloudTrail-like events written as Parquet into an
-//! in-memory object store.
+//! Test stores, written as real stores are: JSON records through
+//! `opentrail_columnar::RowsBuilder`, Parquet files through
+//! `opentrail_columnar::write_parquet`, tables of `opentrail_columnar::schema`,
+//! all in an in-memory object store.
 //!
-//! The schema is a copy of `opentrail-columnar`'s CloudTrail schema (§3.4.2);
-//! once that crate is a dependency, use `opentrail_columnar::schema` and its
-//! writer instead.
+//! - [`STORE_A`] and [`STORE_B`]: a handful of hand-written CloudTrail records
+//!   the `.slt` files rely on.
+//! - [`FIXTURE_STORE`]: every CloudTrail record of `opentrail-columnar`'s
+//!   `testdata/` (copies of the shared fixtures, with their licence notes).
+//! - [`INSIGHTS_STORE`] and [`ACTIVITY_STORE`]: records of the other two store
+//!   kinds, built as spec §4.4 and §3.6.3 show.
 
-use std::io::Cursor;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use datafusion::arrow::datatypes::{DataType, Field, Fields, Schema, SchemaRef, TimeUnit};
-use datafusion::arrow::json::ReaderBuilder;
-use datafusion::parquet::arrow::ArrowWriter;
-use datafusion::parquet::file::properties::{EnabledStatistics, WriterProperties};
 use object_store::memory::InMemory;
-use object_store::path::Path;
+use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use opentrail_columnar::{ParquetOptions, RowsBuilder, TableKind, schema, write_parquet};
 use opentrail_sql::{StoreFile, StoreTable};
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 /// Store with three daily files (2026-01-21, -22, -23).
 pub const STORE_A: &str = "EXAMPLEf852-4e8f-8bd1-bcf6cEXAMPLE";
 /// Store with two files, one of whose events shares an event id with store A.
 pub const STORE_B: &str = "0c9a1b0e-5f3d-4b1a-9c2e-1234567890ab";
+/// CloudTrail store of every fixture record, one file per fixture file.
+pub const FIXTURE_STORE: &str = "f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b";
+/// Insights store (§3.4.3): the spec's and AWS's Insights records.
+pub const INSIGHTS_STORE: &str = "1a5e7b3c-9d2f-4e60-8b14-7c3d2e1f0a96";
+/// `ActivityAuditLog` store (§3.4.4): records as `PutAuditEvents` stores them.
+pub const ACTIVITY_STORE: &str = "a0c7d1e2-3f4b-4c5d-8e6f-7a8b9c0d1e2f";
 
-fn text(name: &str) -> Field {
-    Field::new(name, DataType::Utf8, true)
+/// The fixture files of `opentrail-columnar`'s `testdata/` that hold
+/// CloudTrail-events records (management, data, network activity), and the
+/// one trail-format Insights pair, which a CloudTrail table also holds
+/// (`insightdetails`).
+pub const CLOUDTRAIL_FIXTURE_FILES: &[&str] = &[
+    "218007301253_CloudTrail_us-east-1_20230710T1225Z_4iD2boYSOwmb6sWd.json",
+    "aws.execution.ec2-launch-unusual-instances.json",
+    "cloudtrail-log-file-examples--block05.json",
+    "cloudtrail-log-file-examples--block10.json",
+    "spec/management.json",
+    "spec/data.json",
+    "spec/network.json",
+];
+
+/// A file of `opentrail-columnar`'s `testdata/` (see its `NOTICE.md`).
+pub fn columnar_testdata(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../columnar/testdata")
+        .join(name)
 }
 
-fn texts(names: &[&str]) -> Vec<Field> {
-    names.iter().map(|name| text(name)).collect()
+/// The records of a fixture file as exact text: a `Records` envelope, an
+/// array, or one record.
+pub fn split_records(text: &str) -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        #[serde(rename = "Records")]
+        records: Vec<Box<RawValue>>,
+    }
+    let trimmed = text.trim();
+    let raw: Vec<Box<RawValue>> = if trimmed.starts_with('[') {
+        serde_json::from_str(trimmed).unwrap()
+    } else if let Ok(envelope) = serde_json::from_str::<Envelope>(trimmed) {
+        envelope.records
+    } else {
+        return vec![trimmed.to_owned()];
+    };
+    raw.into_iter()
+        .map(|record| record.get().to_owned())
+        .collect()
 }
 
-fn map(name: &str) -> Field {
-    let entries = Fields::from(vec![
-        Field::new("keys", DataType::Utf8, false),
-        Field::new("values", DataType::Utf8, true),
-    ]);
-    let entries = Field::new("entries", DataType::Struct(entries), false);
-    Field::new(name, DataType::Map(Arc::new(entries), false), true)
+/// The records of a file of `opentrail-columnar`'s `testdata/`.
+pub fn testdata_records(name: &str) -> Vec<String> {
+    split_records(&std::fs::read_to_string(columnar_testdata(name)).unwrap())
 }
 
-fn structure(name: &str, members: Vec<Field>) -> Field {
-    Field::new(name, DataType::Struct(Fields::from(members)), true)
-}
-
-fn timestamp(name: &str, nullable: bool) -> Field {
-    Field::new(
-        name,
-        DataType::Timestamp(TimeUnit::Millisecond, None),
-        nullable,
-    )
-}
-
-/// The CloudTrail-events store schema of §3.4.2.
-pub fn cloudtrail_schema() -> SchemaRef {
-    let session_context = structure(
-        "sessioncontext",
-        vec![
-            structure(
-                "attributes",
-                vec![timestamp("creationdate", true), text("mfaauthenticated")],
-            ),
-            structure(
-                "sessionissuer",
-                texts(&["type", "principalid", "arn", "accountid", "username"]),
-            ),
-            structure(
-                "webidfederationdata",
-                vec![text("federatedprovider"), map("attributes")],
-            ),
-            text("sourceidentity"),
-            text("ec2roledelivery"),
-            text("ec2issuedinvpc"),
-        ],
-    );
-    let mut identity = texts(&[
-        "type",
-        "principalid",
-        "arn",
-        "accountid",
-        "accesskeyid",
-        "username",
-    ]);
-    identity.push(session_context);
-    identity.push(structure(
-        "onbehalfof",
-        texts(&["userid", "identitystorearn"]),
-    ));
-    identity.push(structure(
-        "inscopeof",
-        texts(&[
-            "sourcearn",
-            "sourceaccount",
-            "issuertype",
-            "credentialsissuedto",
-        ]),
-    ));
-    identity.extend(texts(&["invokedby", "identityprovider"]));
-    let resource = Field::new(
-        "item",
-        DataType::Struct(Fields::from(texts(&[
-            "accountid",
-            "type",
-            "arn",
-            "arnprefix",
-        ]))),
-        true,
-    );
-    let mut columns = vec![
-        text("eventversion"),
-        structure("useridentity", identity),
-        timestamp("eventtime", false),
-    ];
-    columns.extend(texts(&[
-        "eventsource",
-        "eventname",
-        "awsregion",
-        "sourceipaddress",
-        "useragent",
-        "errorcode",
-        "errormessage",
-    ]));
-    columns.extend([
-        map("requestparameters"),
-        map("responseelements"),
-        map("additionaleventdata"),
-    ]);
-    columns.extend(texts(&["requestid", "eventid"]));
-    columns.push(Field::new("readonly", DataType::Boolean, true));
-    columns.push(Field::new(
-        "resources",
-        DataType::List(Arc::new(resource)),
-        true,
-    ));
-    columns.extend(texts(&["eventtype", "apiversion"]));
-    columns.push(Field::new("managementevent", DataType::Boolean, true));
-    columns.extend(texts(&[
-        "recipientaccountid",
-        "sharedeventid",
-        "annotation",
-        "vpcendpointid",
-        "vpcendpointaccountid",
-    ]));
-    columns.extend([
-        map("serviceeventdetails"),
-        map("addendum"),
-        map("edgedevicedetails"),
-        map("insightdetails"),
-    ]);
-    columns.push(text("eventcategory"));
-    columns.push(structure(
-        "tlsdetails",
-        texts(&["tlsversion", "ciphersuite", "clientprovidedhostheader"]),
-    ));
-    columns.extend(texts(&[
-        "sessioncredentialfromconsole",
-        "eventjson",
-        "eventjsonchecksum",
-    ]));
-    Arc::new(Schema::new(columns))
+/// The records of [`FIXTURE_STORE`], one list per fixture file.
+pub fn fixture_record_files() -> Vec<Vec<String>> {
+    CLOUDTRAIL_FIXTURE_FILES
+        .iter()
+        .map(|name| testdata_records(name))
+        .collect()
 }
 
 fn iam_user(name: &str) -> Value {
     json!({
         "type": "IAMUser",
-        "principalid": format!("AIDA{}", name.to_uppercase()),
+        "principalId": format!("AIDA{}", name.to_uppercase()),
         "arn": format!("arn:aws:iam::111122223333:user/{name}"),
-        "accountid": "111122223333",
-        "accesskeyid": "AKIAIOSFODNN7EXAMPLE",
-        "username": name,
+        "accountId": "111122223333",
+        "accessKeyId": "AKIAIOSFODNN7EXAMPLE",
+        "userName": name,
     })
 }
 
 fn assumed_admin() -> Value {
     json!({
         "type": "AssumedRole",
-        "principalid": "AROAEXAMPLE:admin-session",
+        "principalId": "AROAEXAMPLE:admin-session",
         "arn": "arn:aws:sts::111122223333:assumed-role/Admin/admin-session",
-        "accountid": "111122223333",
-        "sessioncontext": {
-            "attributes": {"creationdate": "2026-01-21T23:00:00Z", "mfaauthenticated": "false"},
-            "sessionissuer": {
+        "accountId": "111122223333",
+        "sessionContext": {
+            "attributes": {"creationDate": "2026-01-21T23:00:00Z", "mfaAuthenticated": "false"},
+            "sessionIssuer": {
                 "type": "Role",
-                "principalid": "AROAEXAMPLE",
+                "principalId": "AROAEXAMPLE",
                 "arn": "arn:aws:iam::111122223333:role/Admin",
-                "accountid": "111122223333",
-                "username": "Admin"
+                "accountId": "111122223333",
+                "userName": "Admin"
             }
         }
     })
 }
 
-fn event(id: &str, time: &str, source: &str, name: &str, extra: Value) -> Value {
+/// A CloudTrail record (§1.1 member names) with `extra` members replacing or
+/// adding to the common ones, as compact JSON text.
+fn event(id: &str, time: &str, source: &str, name: &str, extra: Value) -> String {
     let mut record = json!({
-        "eventversion": "1.09",
-        "eventtime": time,
-        "eventsource": source,
-        "eventname": name,
-        "awsregion": "us-east-1",
-        "sourceipaddress": "192.0.2.10",
-        "useragent": "aws-cli/2.0",
-        "requestid": format!("req-{id}"),
-        "eventid": id,
-        "readonly": false,
-        "eventtype": "AwsApiCall",
-        "managementevent": true,
-        "recipientaccountid": "111122223333",
-        "eventcategory": "Management",
-        "eventjson": format!("{{\"eventID\":\"{id}\"}}"),
-        "useridentity": iam_user("bob"),
-        "tlsdetails": {"tlsversion": "TLSv1.2", "ciphersuite": "ECDHE-RSA-AES128-GCM-SHA256", "clientprovidedhostheader": "example.amazonaws.com"},
+        "eventVersion": "1.09",
+        "userIdentity": iam_user("bob"),
+        "eventTime": time,
+        "eventSource": source,
+        "eventName": name,
+        "awsRegion": "us-east-1",
+        "sourceIPAddress": "192.0.2.10",
+        "userAgent": "aws-cli/2.0",
+        "requestID": format!("req-{id}"),
+        "eventID": id,
+        "readOnly": false,
+        "eventType": "AwsApiCall",
+        "managementEvent": true,
+        "recipientAccountId": "111122223333",
+        "eventCategory": "Management",
+        "tlsDetails": {"tlsVersion": "TLSv1.2", "cipherSuite": "ECDHE-RSA-AES128-GCM-SHA256", "clientProvidedHostHeader": "example.amazonaws.com"},
     });
     if let (Some(record), Value::Object(extra)) = (record.as_object_mut(), extra) {
         record.extend(extra);
     }
-    record
+    record.to_string()
 }
 
-/// Store A's events, one inner list per file.
-pub fn store_a_files() -> Vec<Vec<Value>> {
+/// Store A's records, one inner list per file.
+pub fn store_a_files() -> Vec<Vec<String>> {
     vec![
         vec![
             event(
@@ -227,9 +154,9 @@ pub fn store_a_files() -> Vec<Vec<Value>> {
                 "s3.amazonaws.com",
                 "CreateBucket",
                 json!({
-                    "requestparameters": {"bucketName": "demo-bucket", "Host": "s3.amazonaws.com"},
-                    "resources": [{"accountid": "111122223333", "type": "AWS::S3::Bucket", "arn": "arn:aws:s3:::demo-bucket", "arnprefix": "arn:aws:s3:::"}],
-                    "sessioncredentialfromconsole": "true",
+                    "requestParameters": {"bucketName": "demo-bucket", "Host": "s3.amazonaws.com"},
+                    "resources": [{"accountId": "111122223333", "type": "AWS::S3::Bucket", "ARN": "arn:aws:s3:::demo-bucket"}],
+                    "sessionCredentialFromConsole": "true",
                 }),
             ),
             event(
@@ -238,11 +165,11 @@ pub fn store_a_files() -> Vec<Vec<Value>> {
                 "signin.amazonaws.com",
                 "ConsoleLogin",
                 json!({
-                    "useridentity": iam_user("alice"),
-                    "awsregion": "us-west-2",
-                    "additionaleventdata": {"MFAUsed": "No", "LoginTo": "https://console.aws.amazon.com/"},
-                    "responseelements": {"ConsoleLogin": "Success"},
-                    "eventtype": "AwsConsoleSignIn",
+                    "userIdentity": iam_user("alice"),
+                    "awsRegion": "us-west-2",
+                    "additionalEventData": {"MFAUsed": "No", "LoginTo": "https://console.aws.amazon.com/"},
+                    "responseElements": {"ConsoleLogin": "Success"},
+                    "eventType": "AwsConsoleSignIn",
                 }),
             ),
         ],
@@ -253,9 +180,9 @@ pub fn store_a_files() -> Vec<Vec<Value>> {
                 "sts.amazonaws.com",
                 "AssumeRole",
                 json!({
-                    "useridentity": assumed_admin(),
-                    "resources": [{"accountid": "111122223333", "type": "AWS::IAM::Role", "arn": "arn:aws:iam::111122223333:role/Admin", "arnprefix": "arn:aws:iam::111122223333:role/"}],
-                    "readonly": true,
+                    "userIdentity": assumed_admin(),
+                    "resources": [{"accountId": "111122223333", "type": "AWS::IAM::Role", "ARN": "arn:aws:iam::111122223333:role/Admin"}],
+                    "readOnly": true,
                 }),
             ),
             event(
@@ -264,13 +191,13 @@ pub fn store_a_files() -> Vec<Vec<Value>> {
                 "s3.amazonaws.com",
                 "GetObject",
                 json!({
-                    "requestparameters": {"bucketName": "demo-bucket", "key": "a.txt"},
-                    "errorcode": "AccessDenied",
-                    "errormessage": "Access Denied",
-                    "readonly": true,
-                    "managementevent": false,
-                    "eventcategory": "Data",
-                    "recipientaccountid": "444455556666",
+                    "requestParameters": {"bucketName": "demo-bucket", "key": "a.txt"},
+                    "errorCode": "AccessDenied",
+                    "errorMessage": "Access Denied",
+                    "readOnly": true,
+                    "managementEvent": false,
+                    "eventCategory": "Data",
+                    "recipientAccountId": "444455556666",
                 }),
             ),
             event(
@@ -279,9 +206,9 @@ pub fn store_a_files() -> Vec<Vec<Value>> {
                 "cloudtrail.amazonaws.com",
                 "StartQuery",
                 json!({
-                    "requestparameters": {"queryStatement": "SELECT 1"},
-                    "responseelements": {"queryId": "q-1"},
-                    "sessioncredentialfromconsole": "true",
+                    "requestParameters": {"queryStatement": "SELECT 1"},
+                    "responseElements": {"queryId": "q-1"},
+                    "sessionCredentialFromConsole": "true",
                 }),
             ),
         ],
@@ -292,8 +219,9 @@ pub fn store_a_files() -> Vec<Vec<Value>> {
                 "ec2.amazonaws.com",
                 "RunInstances",
                 json!({
-                    "responseelements": {"instancesSet": "{\"items\":[{\"instanceId\":\"i-0abc\"}]}"},
-                    "tlsdetails": {"tlsversion": "TLSv1.3"},
+                    // A nested object: the map column holds it as compact JSON text.
+                    "responseElements": {"instancesSet": {"items": [{"instanceId": "i-0abc"}]}},
+                    "tlsDetails": {"tlsVersion": "TLSv1.3"},
                 }),
             ),
             event(
@@ -302,17 +230,17 @@ pub fn store_a_files() -> Vec<Vec<Value>> {
                 "s3.amazonaws.com",
                 "ListBuckets",
                 json!({
-                    "readonly": true,
-                    "useridentity": null,
-                    "tlsdetails": null,
+                    "readOnly": true,
+                    "userIdentity": null,
+                    "tlsDetails": null,
                 }),
             ),
         ],
     ]
 }
 
-/// Store B's events, one inner list per file.
-pub fn store_b_files() -> Vec<Vec<Value>> {
+/// Store B's records, one inner list per file.
+pub fn store_b_files() -> Vec<Vec<String>> {
     vec![
         vec![event(
             "a-3",
@@ -331,72 +259,192 @@ pub fn store_b_files() -> Vec<Vec<Value>> {
     ]
 }
 
-/// Writes `events` as one Parquet file at `location` and describes it.
+/// The Insights store's records: the spec's Start/End pair (§4.7), AWS's
+/// pair (2019), and an error-rate Start as our emitter writes it for a Lake
+/// store (with `insightSource`, §4.5).
+pub fn insights_files() -> Vec<Vec<String>> {
+    let error_rate = json!({
+        "eventVersion": "1.08",
+        "eventTime": "2026-03-06T08:00:00Z",
+        "awsRegion": "us-east-1",
+        "eventID": "e7a1c3d5-0b2f-4a6e-8c9d-1f2e3d4c5b6a",
+        "eventType": "AwsCloudTrailInsight",
+        "recipientAccountId": "210987654321",
+        "sharedEventID": "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0",
+        "insightSource": "arn:aws:cloudtrail:us-east-1:210987654321:eventdatastore/EXAMPLEf852-4e8f-8bd1-bcf6cEXAMPLE",
+        "insightDetails": {
+            "state": "Start",
+            "eventSource": "s3.amazonaws.com",
+            "eventName": "GetObject",
+            "errorCode": "AccessDenied",
+            "insightType": "ApiErrorRateInsight",
+            "insightContext": {
+                "statistics": {
+                    "baseline": {"average": 9.82222E-5},
+                    "insight": {"average": 2.5},
+                    "insightDuration": 1,
+                    "baselineDuration": 10080
+                },
+                "attributions": [{
+                    "attribute": "userIdentityArn",
+                    "insight": [{"value": "arn:aws:iam::210987654321:user/bob", "average": 2.5}],
+                    "baseline": []
+                }]
+            }
+        },
+        "eventCategory": "Insight"
+    });
+    vec![
+        [
+            testdata_records("spec/insight-start.json"),
+            testdata_records("spec/insight-end.json"),
+        ]
+        .concat(),
+        testdata_records("cloudtrail-log-file-examples--block10.json"),
+        vec![error_rate.to_string()],
+    ]
+}
+
+/// An `ActivityAuditLog` record as `PutAuditEvents` stores it (§3.6.3).
+fn activity(id: &str, time: &str, source: &str, name: &str, event_data: Value) -> String {
+    let mut data = json!({
+        "version": "1.0",
+        "userIdentity": {"type": "GitHubUser", "principalId": "octo-dev"},
+        "eventSource": source,
+        "eventName": name,
+        "eventTime": time,
+        "UID": format!("uid-{id}"),
+        "recipientAccountId": "210987654321",
+    });
+    if let (Some(data), Value::Object(extra)) = (data.as_object_mut(), event_data) {
+        data.extend(extra);
+    }
+    json!({
+        "eventVersion": "1.11",
+        "eventCategory": "ActivityAuditLog",
+        "eventType": "ActivityLog",
+        "eventID": id,
+        "eventTime": time,
+        "awsRegion": "us-east-1",
+        "recipientAccountId": "210987654321",
+        "metadata": {
+            "ingestionTime": time,
+            "channelARN": "arn:aws:cloudtrail:us-east-1:210987654321:channel/7e6d5c4b-3a29-4187-9f6e-5d4c3b2a1908"
+        },
+        "eventData": data,
+    })
+    .to_string()
+}
+
+/// The `ActivityAuditLog` store's records: the spec's example (§3.6.3) and
+/// three more from a second channel.
+pub fn activity_files() -> Vec<Vec<String>> {
+    vec![
+        testdata_records("spec/activity.json"),
+        vec![
+            activity(
+                "act-2",
+                "2026-03-04T18:00:00Z",
+                "github.com",
+                "repo.create",
+                json!({"requestParameters": {"repo": "acme/other", "visibility": "public"}}),
+            ),
+            activity(
+                "act-3",
+                "2026-03-05T09:15:00Z",
+                "github.com",
+                "repo.delete",
+                json!({
+                    "userIdentity": {"type": "GitHubUser", "principalId": "octo-admin", "details": {"org": "acme", "role": "owner"}},
+                    "errorCode": "Forbidden",
+                    "errorMessage": "must be an organisation owner",
+                    "additionalEventData": {"attempt": 2, "dryRun": false},
+                }),
+            ),
+            activity(
+                "act-4",
+                "2025-12-31T23:59:59Z",
+                "okta.com",
+                "user.session.start",
+                json!({
+                    "userIdentity": {"type": "OktaUser", "principalId": "00u1a2b3c4"},
+                    "sourceIPAddress": "198.51.100.7",
+                    "userAgent": "Mozilla/5.0",
+                }),
+            ),
+        ],
+    ]
+}
+
+/// Writes `records` as one Parquet file of `kind` at `location`, as a store
+/// writes it, and describes it.
 pub async fn write_file(
     store: &dyn ObjectStore,
-    schema: &SchemaRef,
+    kind: TableKind,
     location: &str,
-    events: &[Value],
+    records: &[String],
 ) -> StoreFile {
-    let mut ndjson = Vec::new();
-    for event in events {
-        serde_json::to_writer(&mut ndjson, event).unwrap();
-        ndjson.push(b'\n');
+    let mut rows = RowsBuilder::new(kind);
+    for record in records {
+        rows.push(record.as_bytes())
+            .unwrap_or_else(|error| panic!("{error}: {record}"));
     }
-    let mut reader = ReaderBuilder::new(Arc::clone(schema))
-        .build(Cursor::new(ndjson))
-        .unwrap();
-    let batch = reader.next().unwrap().unwrap();
-    let times = batch
-        .column_by_name("eventtime")
-        .unwrap()
-        .as_any()
-        .downcast_ref::<datafusion::arrow::array::TimestampMillisecondArray>()
-        .unwrap();
-    let min = times.iter().flatten().min().unwrap();
-    let max = times.iter().flatten().max().unwrap();
-    let properties = WriterProperties::builder()
-        .set_statistics_enabled(EnabledStatistics::Page)
-        .build();
+    let batch = rows.finish().unwrap();
     let mut bytes = Vec::new();
-    let mut writer =
-        ArrowWriter::try_new(&mut bytes, Arc::clone(schema), Some(properties)).unwrap();
-    writer.write(&batch).unwrap();
-    writer.close().unwrap();
-    let size = bytes.len() as u64;
-    let location = Path::from(location);
+    let summary = write_parquet(&[batch], &mut bytes, &ParquetOptions::default()).unwrap();
+    assert_eq!(summary.bytes, bytes.len() as u64);
+    let location = ObjectPath::from(location);
     store.put(&location, PutPayload::from(bytes)).await.unwrap();
     StoreFile {
         location,
-        size,
-        rows: batch.num_rows() as u64,
-        min_event_time_ms: min,
-        max_event_time_ms: max,
+        size: summary.bytes,
+        rows: summary.rows,
+        min_event_time_ms: summary.min_event_time_ms.unwrap(),
+        max_event_time_ms: summary.max_event_time_ms.unwrap(),
     }
 }
 
-/// Writes a store's files under `<name>/<n>.parquet`.
+/// Writes a store's files of `kind` under `<name>/<n>.parquet`.
 pub async fn write_store(
     store: &dyn ObjectStore,
     name: &str,
-    files: Vec<Vec<Value>>,
+    kind: TableKind,
+    files: Vec<Vec<String>>,
 ) -> StoreTable {
-    let schema = cloudtrail_schema();
     let mut written = Vec::new();
-    for (index, events) in files.iter().enumerate() {
-        written.push(write_file(store, &schema, &format!("{name}/{index}.parquet"), events).await);
+    for (index, records) in files.iter().enumerate() {
+        let location = format!("{name}/{index}.parquet");
+        written.push(write_file(store, kind, &location, records).await);
     }
     StoreTable {
         name: name.to_owned(),
-        schema,
+        schema: schema(kind),
         files: written,
     }
 }
 
-/// The object store and the two test stores.
+/// The object store and every test store.
 pub async fn test_stores() -> (Arc<InMemory>, Vec<StoreTable>) {
     let object_store = Arc::new(InMemory::new());
-    let a = write_store(object_store.as_ref(), STORE_A, store_a_files()).await;
-    let b = write_store(object_store.as_ref(), STORE_B, store_b_files()).await;
-    (object_store, vec![a, b])
+    let store = object_store.as_ref();
+    let tables = vec![
+        write_store(store, STORE_A, TableKind::CloudTrail, store_a_files()).await,
+        write_store(store, STORE_B, TableKind::CloudTrail, store_b_files()).await,
+        write_store(
+            store,
+            FIXTURE_STORE,
+            TableKind::CloudTrail,
+            fixture_record_files(),
+        )
+        .await,
+        write_store(store, INSIGHTS_STORE, TableKind::Insights, insights_files()).await,
+        write_store(
+            store,
+            ACTIVITY_STORE,
+            TableKind::ActivityAuditLog,
+            activity_files(),
+        )
+        .await,
+    ];
+    (object_store, tables)
 }

@@ -1,6 +1,6 @@
-//! Integration tests of opentrail-sql: `.slt` files over two small test stores,
-//! the shared Lake fixture queries, and engine behaviour (pruning statistics,
-//! cancellation, limits).
+//! Integration tests of opentrail-sql: `.slt` files over the test stores (see
+//! `support`), the shared Lake fixture queries, answers over the fixture
+//! records, and engine behaviour (pruning statistics, cancellation, limits).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -11,5 +11,6 @@
 mod support;
 
 mod engine;
+mod fixture_data;
 mod fixtures;
 mod slt;

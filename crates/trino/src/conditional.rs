@@ -6,7 +6,9 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, StringArray, new_null_array};
+use datafusion::arrow::array::{
+    Array, ArrayRef, AsArray, BooleanArray, StringArray, new_null_array,
+};
 use datafusion::arrow::compute::kernels::zip::zip;
 use datafusion::arrow::datatypes::{DataType, TimeUnit};
 use datafusion::error::Result;
@@ -19,7 +21,13 @@ use crate::udf::{Udf, arity, rows, unsupported};
 pub(crate) fn functions() -> Vec<Arc<ScalarUDF>> {
     vec![
         Udf::new("if", coerce_if, |types| Ok(types[1].clone()), if_kernel).into_udf(),
-        Udf::new("typeof", |types| Ok(types.to_vec()), |_| Ok(DataType::Utf8), typeof_kernel).into_udf(),
+        Udf::new(
+            "typeof",
+            |types| Ok(types.to_vec()),
+            |_| Ok(DataType::Utf8),
+            typeof_kernel,
+        )
+        .into_udf(),
     ]
 }
 
@@ -39,7 +47,11 @@ fn coerce_if(types: &[DataType]) -> Result<Vec<DataType>> {
 /// `if(condition, a [, b])`: `a` where `condition` is true, else `b` (NULL without `b`).
 /// Both branches are evaluated for every row, unlike Trino's lazy `if`.
 fn if_kernel(args: &[ArrayRef], return_type: &DataType) -> Result<ArrayRef> {
-    let condition: BooleanArray = args[0].as_boolean().iter().map(|value| Some(value == Some(true))).collect();
+    let condition: BooleanArray = args[0]
+        .as_boolean()
+        .iter()
+        .map(|value| Some(value == Some(true)))
+        .collect();
     let otherwise = match args.get(2) {
         Some(otherwise) => Arc::clone(otherwise),
         None => new_null_array(return_type, rows(args)),
@@ -70,9 +82,10 @@ pub(crate) fn trino_type_name(data_type: &DataType) -> String {
         | DataType::Decimal128(precision, scale) => format!("decimal({precision},{scale})"),
         DataType::Decimal256(precision, scale) => format!("decimal({precision},{scale})"),
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => "varchar".to_owned(),
-        DataType::Binary | DataType::LargeBinary | DataType::BinaryView | DataType::FixedSizeBinary(_) => {
-            "varbinary".to_owned()
-        }
+        DataType::Binary
+        | DataType::LargeBinary
+        | DataType::BinaryView
+        | DataType::FixedSizeBinary(_) => "varbinary".to_owned(),
         DataType::Date32 | DataType::Date64 => "date".to_owned(),
         DataType::Timestamp(unit, zone) => {
             let precision = match unit {
@@ -81,20 +94,35 @@ pub(crate) fn trino_type_name(data_type: &DataType) -> String {
                 TimeUnit::Microsecond => 6,
                 TimeUnit::Nanosecond => 9,
             };
-            let zone = if zone.is_some() { " with time zone" } else { "" };
+            let zone = if zone.is_some() {
+                " with time zone"
+            } else {
+                ""
+            };
             format!("timestamp({precision}){zone}")
         }
-        DataType::List(field) | DataType::LargeList(field) | DataType::ListView(field) | DataType::LargeListView(field) | DataType::FixedSizeList(field, _) => {
+        DataType::List(field)
+        | DataType::LargeList(field)
+        | DataType::ListView(field)
+        | DataType::LargeListView(field)
+        | DataType::FixedSizeList(field, _) => {
             format!("array({})", trino_type_name(field.data_type()))
         }
         DataType::Map(entries, _) => match entries.data_type() {
             DataType::Struct(fields) if fields.len() == 2 => {
-                format!("map({}, {})", trino_type_name(fields[0].data_type()), trino_type_name(fields[1].data_type()))
+                format!(
+                    "map({}, {})",
+                    trino_type_name(fields[0].data_type()),
+                    trino_type_name(fields[1].data_type())
+                )
             }
             other => trino_type_name(other),
         },
         DataType::Struct(fields) => {
-            let members: Vec<String> = fields.iter().map(|field| format!("{} {}", field.name(), trino_type_name(field.data_type()))).collect();
+            let members: Vec<String> = fields
+                .iter()
+                .map(|field| format!("{} {}", field.name(), trino_type_name(field.data_type())))
+                .collect();
             format!("row({})", members.join(", "))
         }
         DataType::Dictionary(_, value) => trino_type_name(value),

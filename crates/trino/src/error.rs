@@ -90,11 +90,17 @@ impl Error {
     }
 
     pub(crate) fn invalid_argument(function: &'static str, message: impl Into<String>) -> Self {
-        Error::InvalidArgument { function, message: message.into() }
+        Error::InvalidArgument {
+            function,
+            message: message.into(),
+        }
     }
 
     pub(crate) fn invalid_json(function: &'static str, value: &str) -> Self {
-        Error::InvalidJson { function, value: value.chars().take(100).collect() }
+        Error::InvalidJson {
+            function,
+            value: value.chars().take(100).collect(),
+        }
     }
 }
 

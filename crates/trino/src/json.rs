@@ -7,9 +7,7 @@
 
 use std::sync::Arc;
 
-use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, BooleanArray, Int64Array, StringArray,
-};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Int64Array, StringArray};
 use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type};
 use datafusion::error::Result;
 use datafusion::logical_expr::ScalarUDF;
@@ -26,14 +24,35 @@ pub(crate) fn functions() -> Vec<Arc<ScalarUDF>> {
     let boolean = |_: &[DataType]| Ok(DataType::Boolean);
     vec![
         Udf::new("json_extract", coerce_json_and_path, utf8, json_extract).into_udf(),
-        Udf::new("json_extract_scalar", coerce_json_and_path, utf8, json_extract_scalar).into_udf(),
+        Udf::new(
+            "json_extract_scalar",
+            coerce_json_and_path,
+            utf8,
+            json_extract_scalar,
+        )
+        .into_udf(),
         Udf::new("json_size", coerce_json_and_path, int64, json_size).into_udf(),
         Udf::new("json_parse", coerce_one_string, utf8, json_parse).into_udf(),
-        Udf::new("json_format", coerce_one_string, utf8, |args, _| Ok(Arc::clone(&args[0]))).into_udf(),
+        Udf::new("json_format", coerce_one_string, utf8, |args, _| {
+            Ok(Arc::clone(&args[0]))
+        })
+        .into_udf(),
         Udf::new("is_json_scalar", coerce_one_string, boolean, is_json_scalar).into_udf(),
-        Udf::new("json_array_length", coerce_one_string, int64, json_array_length).into_udf(),
+        Udf::new(
+            "json_array_length",
+            coerce_one_string,
+            int64,
+            json_array_length,
+        )
+        .into_udf(),
         Udf::new("json_array_get", coerce_array_get, utf8, json_array_get).into_udf(),
-        Udf::new("json_array_contains", coerce_array_contains, boolean, json_array_contains).into_udf(),
+        Udf::new(
+            "json_array_contains",
+            coerce_array_contains,
+            boolean,
+            json_array_contains,
+        )
+        .into_udf(),
     ]
 }
 
@@ -94,7 +113,9 @@ fn at_path<T>(
         if !matches!(&parsed, Some((previous, _)) if *previous == text) {
             parsed = Some((text, JsonPath::parse(text)?));
         }
-        let found = parsed.as_ref().and_then(|(_, path)| path.find(documents.value(row)));
+        let found = parsed
+            .as_ref()
+            .and_then(|(_, path)| path.find(documents.value(row)));
         out.push(found.and_then(&mut extract));
     }
     Ok(out)
@@ -150,7 +171,10 @@ fn is_json_scalar(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
         };
         let raw: &RawValue =
             serde_json::from_str(text).map_err(|_| Error::invalid_json("is_json_scalar", text))?;
-        out.push(Some(!matches!(jsonpath::kind(raw), JsonKind::Object | JsonKind::Array)));
+        out.push(Some(!matches!(
+            jsonpath::kind(raw),
+            JsonKind::Object | JsonKind::Array
+        )));
     }
     Ok(Arc::new(BooleanArray::from(out)))
 }
@@ -192,7 +216,11 @@ fn json_array_get(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
         }
         let index = indexes.value(row);
         let len = elements.len() as i64;
-        let position = if index < 0 { len.checked_add(index)? } else { index };
+        let position = if index < 0 {
+            len.checked_add(index)?
+        } else {
+            index
+        };
         if !(0..len).contains(&position) {
             return None;
         }
@@ -217,11 +245,15 @@ fn json_array_contains(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
         let found = match needles.data_type() {
             DataType::Boolean => {
                 let wanted = needles.as_boolean().value(row);
-                elements.iter().any(|element| element.get().trim() == if wanted { "true" } else { "false" })
+                elements
+                    .iter()
+                    .any(|element| element.get().trim() == if wanted { "true" } else { "false" })
             }
             DataType::Int64 => {
                 let wanted = needles.as_primitive::<Int64Type>().value(row);
-                elements.iter().any(|element| element.get().trim().parse::<i64>().ok() == Some(wanted))
+                elements
+                    .iter()
+                    .any(|element| element.get().trim().parse::<i64>().ok() == Some(wanted))
             }
             DataType::Float64 => {
                 let wanted = needles.as_primitive::<Float64Type>().value(row);

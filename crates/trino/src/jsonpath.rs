@@ -26,7 +26,10 @@ impl JsonPath {
     ///
     /// [`Error::InvalidJsonPath`] when `path` is outside the supported grammar.
     pub(crate) fn parse(path: &str) -> Result<Self, Error> {
-        let invalid = |message| Error::InvalidJsonPath { path: path.to_owned(), message };
+        let invalid = |message| Error::InvalidJsonPath {
+            path: path.to_owned(),
+            message,
+        };
         let chars: Vec<char> = path.chars().collect();
         if chars.first() != Some(&'$') {
             return Err(invalid("a path starts with `$`"));
@@ -49,7 +52,8 @@ impl JsonPath {
                 '[' => {
                     index += 1;
                     let segment = if chars.get(index) == Some(&'"') {
-                        let (segment, next) = quoted_segment(&chars, index + 1).ok_or_else(|| invalid("unterminated or badly escaped quoted name"))?;
+                        let (segment, next) = quoted_segment(&chars, index + 1)
+                            .ok_or_else(|| invalid("unterminated or badly escaped quoted name"))?;
                         index = next;
                         segment
                     } else {
@@ -143,7 +147,10 @@ pub(crate) fn kind(raw: &RawValue) -> JsonKind {
 /// Returns the member `segment` of an object, or the element at `segment` of an array.
 fn child<'a>(value: &'a RawValue, segment: &str) -> Option<&'a RawValue> {
     match kind(value) {
-        JsonKind::Object => object_entries(value)?.into_iter().find(|(key, _)| key == segment).map(|(_, member)| member),
+        JsonKind::Object => object_entries(value)?
+            .into_iter()
+            .find(|(key, _)| key == segment)
+            .map(|(_, member)| member),
         JsonKind::Array => {
             let position: usize = segment.parse().ok()?;
             array_elements(value)?.into_iter().nth(position)
@@ -252,7 +259,10 @@ mod tests {
             ("$.a.b", &["a", "b"]),
             ("$.a[0].c", &["a", "0", "c"]),
             ("$[\"a b\"][1]", &["a b", "1"]),
-            ("$.AWS:ComplianceItem.Content", &["AWS:ComplianceItem", "Content"]),
+            (
+                "$.AWS:ComplianceItem.Content",
+                &["AWS:ComplianceItem", "Content"],
+            ),
             ("$[abc]", &["abc"]),
             ("$[\"q\\\"uote\"]", &["q\"uote"]),
         ];
@@ -263,13 +273,28 @@ mod tests {
 
     #[test]
     fn rejects_paths_outside_the_subset() {
-        for path in ["", "a.b", "$.", "$..a", "$[", "$[0", "$[\"a]", "$.a-b", "$[*]", "$.a b", "$[\"\\n\"]"] {
+        for path in [
+            "",
+            "a.b",
+            "$.",
+            "$..a",
+            "$[",
+            "$[0",
+            "$[\"a]",
+            "$.a-b",
+            "$[*]",
+            "$.a b",
+            "$[\"\\n\"]",
+        ] {
             assert!(JsonPath::parse(path).is_err(), "{path}");
         }
     }
 
     #[test]
     fn minify_keeps_strings_intact() {
-        assert_eq!(minify("{ \"a b\" : [1, 2.50],\n \"c\":\"x\\\" y\" }"), "{\"a b\":[1,2.50],\"c\":\"x\\\" y\"}");
+        assert_eq!(
+            minify("{ \"a b\" : [1, 2.50],\n \"c\":\"x\\\" y\" }"),
+            "{\"a b\":[1,2.50],\"c\":\"x\\\" y\"}"
+        );
     }
 }

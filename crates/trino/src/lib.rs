@@ -88,7 +88,9 @@ pub fn register(ctx: &SessionContext) {
         let mut state = state.write();
         let mut planners: Vec<Arc<dyn ExprPlanner>> = vec![Arc::new(TrinoExprPlanner::new())];
         planners.extend(state.expr_planners().iter().cloned());
-        *state = SessionStateBuilder::new_from_existing(state.clone()).with_expr_planners(planners).build();
+        *state = SessionStateBuilder::new_from_existing(state.clone())
+            .with_expr_planners(planners)
+            .build();
     }
     for function in scalar_functions() {
         ctx.register_udf(function.as_ref().clone());

@@ -17,9 +17,7 @@ use datafusion::arrow::datatypes::{DataType, Field, Int64Type};
 use datafusion::common::config::ConfigOptions;
 use datafusion::error::Result;
 use datafusion::logical_expr::type_coercion::binary::comparison_coercion;
-use datafusion::logical_expr::{
-    ColumnarValue, HigherOrderUDF, ScalarFunctionArgs, ScalarUDF,
-};
+use datafusion::logical_expr::{ColumnarValue, HigherOrderUDF, ScalarFunctionArgs, ScalarUDF};
 
 use crate::error::Error;
 use crate::udf::{Udf, arity, is_integer, is_string, list_element, rows, unsupported};
@@ -27,8 +25,20 @@ use crate::udf::{Udf, arity, is_integer, is_string, list_element, rows, unsuppor
 /// The scalar functions of this module.
 pub(crate) fn functions() -> Vec<Arc<ScalarUDF>> {
     vec![
-        Udf::new("element_at", coerce_element_at, return_element_at, element_at).into_udf(),
-        Udf::new("contains", coerce_contains, |_| Ok(DataType::Boolean), contains).into_udf(),
+        Udf::new(
+            "element_at",
+            coerce_element_at,
+            return_element_at,
+            element_at,
+        )
+        .into_udf(),
+        Udf::new(
+            "contains",
+            coerce_contains,
+            |_| Ok(DataType::Boolean),
+            contains,
+        )
+        .into_udf(),
         Udf::new("array_max", coerce_one_list, return_list_element, array_max).into_udf(),
         Udf::new("array_min", coerce_one_list, return_list_element, array_min).into_udf(),
         Udf::new("slice", coerce_slice, |types| Ok(types[0].clone()), slice).into_udf(),
@@ -39,10 +49,16 @@ pub(crate) fn functions() -> Vec<Arc<ScalarUDF>> {
 pub(crate) fn higher_order_functions() -> Vec<Arc<HigherOrderUDF>> {
     use datafusion::functions_nested::{array_filter, array_transform};
     let aliased = |function: Arc<HigherOrderUDF>, alias: &'static str| {
-        Arc::new(HigherOrderUDF::new_from_shared_impl(Arc::clone(function.inner())).with_aliases([alias]))
+        Arc::new(
+            HigherOrderUDF::new_from_shared_impl(Arc::clone(function.inner()))
+                .with_aliases([alias]),
+        )
     };
     vec![
-        aliased(array_transform::array_transform_higher_order_function(), "transform"),
+        aliased(
+            array_transform::array_transform_higher_order_function(),
+            "transform",
+        ),
         aliased(array_filter::array_filter_higher_order_function(), "filter"),
     ]
 }
@@ -77,7 +93,9 @@ fn return_element_at(types: &[DataType]) -> Result<DataType> {
             _ => unsupported("element_at", types),
         },
         DataType::Null => Ok(DataType::Null),
-        other => list_element(other).cloned().map_or_else(|| unsupported("element_at", types), Ok),
+        other => list_element(other)
+            .cloned()
+            .map_or_else(|| unsupported("element_at", types), Ok),
     }
 }
 
@@ -95,7 +113,9 @@ fn map_element_at(map: &MapArray, keys: &ArrayRef) -> Result<ArrayRef> {
     let mut indices = UInt64Builder::with_capacity(map.len());
     let offsets = map.value_offsets();
     let map_keys = map.keys();
-    let string_keys = map_keys.as_string_opt::<i32>().zip(keys.as_string_opt::<i32>());
+    let string_keys = map_keys
+        .as_string_opt::<i32>()
+        .zip(keys.as_string_opt::<i32>());
     for row in 0..map.len() {
         if map.is_null(row) || keys.is_null(row) {
             indices.append_null();
@@ -107,8 +127,13 @@ fn map_element_at(map: &MapArray, keys: &ArrayRef) -> Result<ArrayRef> {
             let wanted = wanted.value(row);
             (start..end).find(|&entry| map_keys.is_valid(entry) && map_keys.value(entry) == wanted)
         } else {
-            let matches = cmp::eq(&map_keys.slice(start, end - start), &Scalar::new(keys.slice(row, 1)))?;
-            (0..matches.len()).find(|&entry| matches.is_valid(entry) && matches.value(entry)).map(|entry| start + entry)
+            let matches = cmp::eq(
+                &map_keys.slice(start, end - start),
+                &Scalar::new(keys.slice(row, 1)),
+            )?;
+            (0..matches.len())
+                .find(|&entry| matches.is_valid(entry) && matches.value(entry))
+                .map(|entry| start + entry)
         };
         indices.append_option(found.map(|entry| entry as u64));
     }
@@ -158,9 +183,10 @@ fn coerce_contains(types: &[DataType]) -> Result<Vec<DataType>> {
 /// `contains(array, x)` as Trino: true when an element equals `x`; otherwise NULL when the
 /// array holds a NULL, else false. `contains(string, substring)` keeps DataFusion's meaning.
 fn contains(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
-    if let (Some(haystacks), Some(needles)) =
-        (args[0].as_string_opt::<i32>(), args[1].as_string_opt::<i32>())
-    {
+    if let (Some(haystacks), Some(needles)) = (
+        args[0].as_string_opt::<i32>(),
+        args[1].as_string_opt::<i32>(),
+    ) {
         let result: BooleanArray = haystacks
             .iter()
             .zip(needles.iter())
@@ -200,11 +226,15 @@ fn coerce_one_list(types: &[DataType]) -> Result<Vec<DataType>> {
 }
 
 fn return_list_element(types: &[DataType]) -> Result<DataType> {
-    list_element(&types[0]).cloned().map_or_else(|| unsupported("array_max", types), Ok)
+    list_element(&types[0])
+        .cloned()
+        .map_or_else(|| unsupported("array_max", types), Ok)
 }
 
-static ARRAY_MAX: LazyLock<Arc<ScalarUDF>> = LazyLock::new(datafusion::functions_nested::min_max::array_max_udf);
-static ARRAY_MIN: LazyLock<Arc<ScalarUDF>> = LazyLock::new(datafusion::functions_nested::min_max::array_min_udf);
+static ARRAY_MAX: LazyLock<Arc<ScalarUDF>> =
+    LazyLock::new(datafusion::functions_nested::min_max::array_max_udf);
+static ARRAY_MIN: LazyLock<Arc<ScalarUDF>> =
+    LazyLock::new(datafusion::functions_nested::min_max::array_min_udf);
 
 /// `array_max` as Trino: NULL when the array holds a NULL (DataFusion skips NULLs).
 fn array_max(args: &[ArrayRef], return_type: &DataType) -> Result<ArrayRef> {
@@ -216,25 +246,43 @@ fn array_min(args: &[ArrayRef], return_type: &DataType) -> Result<ArrayRef> {
     min_max_without_nulls(&ARRAY_MIN, args, return_type)
 }
 
-fn min_max_without_nulls(builtin: &ScalarUDF, args: &[ArrayRef], return_type: &DataType) -> Result<ArrayRef> {
+fn min_max_without_nulls(
+    builtin: &ScalarUDF,
+    args: &[ArrayRef],
+    return_type: &DataType,
+) -> Result<ArrayRef> {
     let extreme = call_builtin(builtin, args, return_type)?;
     let Some(list) = args[0].as_list_opt::<i32>() else {
         return Ok(extreme);
     };
-    let has_null: BooleanArray =
-        (0..list.len()).map(|row| Some(list.is_valid(row) && list.value(row).null_count() > 0)).collect();
+    let has_null: BooleanArray = (0..list.len())
+        .map(|row| Some(list.is_valid(row) && list.value(row).null_count() > 0))
+        .collect();
     Ok(nullif(&extreme, &has_null)?)
 }
 
 /// Evaluates one of DataFusion's own functions over arrays.
-pub(crate) fn call_builtin(udf: &ScalarUDF, args: &[ArrayRef], return_type: &DataType) -> Result<ArrayRef> {
+pub(crate) fn call_builtin(
+    udf: &ScalarUDF,
+    args: &[ArrayRef],
+    return_type: &DataType,
+) -> Result<ArrayRef> {
     let arg_fields = args
         .iter()
         .enumerate()
-        .map(|(position, array)| Arc::new(Field::new(format!("arg{position}"), array.data_type().clone(), true)))
+        .map(|(position, array)| {
+            Arc::new(Field::new(
+                format!("arg{position}"),
+                array.data_type().clone(),
+                true,
+            ))
+        })
         .collect();
     let call = ScalarFunctionArgs {
-        args: args.iter().map(|array| ColumnarValue::Array(Arc::clone(array))).collect(),
+        args: args
+            .iter()
+            .map(|array| ColumnarValue::Array(Arc::clone(array)))
+            .collect(),
         arg_fields,
         number_rows: rows(args),
         return_field: Arc::new(Field::new(udf.name(), return_type.clone(), true)),
@@ -264,7 +312,10 @@ fn slice(args: &[ArrayRef], return_type: &DataType) -> Result<ArrayRef> {
     let Some(list) = args[0].as_list_opt::<i32>() else {
         return Ok(new_null_array(return_type, rows(args)));
     };
-    let (starts, lengths) = (args[1].as_primitive::<Int64Type>(), args[2].as_primitive::<Int64Type>());
+    let (starts, lengths) = (
+        args[1].as_primitive::<Int64Type>(),
+        args[2].as_primitive::<Int64Type>(),
+    );
     let mut positions = Vec::new();
     let mut offsets = vec![0i32];
     let mut valid = Vec::with_capacity(list.len());
@@ -274,12 +325,18 @@ fn slice(args: &[ArrayRef], return_type: &DataType) -> Result<ArrayRef> {
         if is_valid {
             let (start, length) = (starts.value(row), lengths.value(row));
             if length < 0 {
-                return Err(Error::invalid_argument("slice", format!("length `{length}` must be greater than or equal to 0")).into());
+                return Err(Error::invalid_argument(
+                    "slice",
+                    format!("length `{length}` must be greater than or equal to 0"),
+                )
+                .into());
             }
             let first = list.value_offsets()[row] as usize;
             let size = list.value_length(row) as i64;
             if start == 0 {
-                return Err(Error::invalid_argument("slice", "sql array indices start at 1").into());
+                return Err(
+                    Error::invalid_argument("slice", "sql array indices start at 1").into(),
+                );
             }
             let from = if start > 0 { start - 1 } else { size + start };
             if (0..size).contains(&from) {
@@ -290,7 +347,7 @@ fn slice(args: &[ArrayRef], return_type: &DataType) -> Result<ArrayRef> {
         offsets.push(positions.len() as i32);
     }
     let DataType::List(field) = return_type else {
-        return unsupported("slice", &[return_type.clone()]);
+        return unsupported("slice", std::slice::from_ref(return_type));
     };
     let values = take(list.values().as_ref(), &UInt64Array::from(positions), None)?;
     let result = GenericListArray::<i32>::try_new(

@@ -19,7 +19,9 @@ pub struct TrinoExprPlanner {
 impl TrinoExprPlanner {
     /// Builds the planner.
     pub fn new() -> Self {
-        TrinoExprPlanner { substr: crate::strings::substr_function() }
+        TrinoExprPlanner {
+            substr: crate::strings::substr_function(),
+        }
     }
 }
 
@@ -31,6 +33,8 @@ impl Default for TrinoExprPlanner {
 
 impl ExprPlanner for TrinoExprPlanner {
     fn plan_substring(&self, args: Vec<Expr>) -> Result<PlannerResult<Vec<Expr>>> {
-        Ok(PlannerResult::Planned(Expr::ScalarFunction(ScalarFunction::new_udf(Arc::clone(&self.substr), args))))
+        Ok(PlannerResult::Planned(Expr::ScalarFunction(
+            ScalarFunction::new_udf(Arc::clone(&self.substr), args),
+        )))
     }
 }

@@ -30,14 +30,28 @@ pub(crate) fn functions() -> Vec<Arc<ScalarUDF>> {
         substr_function(),
         Udf::new("split_part", coerce_split_part, utf8, split_part).into_udf(),
         Udf::new("split", coerce_split, string_list, split).into_udf(),
-        Udf::new("regexp_extract", coerce_regexp_extract, utf8, regexp_extract).into_udf(),
-        Udf::new("regexp_replace", coerce_strings::<2, 3>, utf8, regexp_replace).into_udf(),
+        Udf::new(
+            "regexp_extract",
+            coerce_regexp_extract,
+            utf8,
+            regexp_extract,
+        )
+        .into_udf(),
+        Udf::new(
+            "regexp_replace",
+            coerce_strings::<2, 3>,
+            utf8,
+            regexp_replace,
+        )
+        .into_udf(),
     ]
 }
 
 /// Trino's `substr` (alias `substring`).
 pub(crate) fn substr_function() -> Arc<ScalarUDF> {
-    Udf::new("substr", coerce_substr, |_| Ok(DataType::Utf8), substr).aliases(&["substring"]).into_udf()
+    Udf::new("substr", coerce_substr, |_| Ok(DataType::Utf8), substr)
+        .aliases(&["substring"])
+        .into_udf()
 }
 
 /// Accepts `MIN..=MAX` string arguments.
@@ -79,14 +93,20 @@ fn coerce_concat(types: &[DataType]) -> Result<Vec<DataType>> {
     if types.is_empty() {
         return unsupported("concat", types);
     }
-    if types.iter().any(|data_type| list_element(data_type).is_some()) {
+    if types
+        .iter()
+        .any(|data_type| list_element(data_type).is_some())
+    {
         return ARRAY_CONCAT.coerce_types(types);
     }
     Ok(vec![DataType::Utf8; types.len()])
 }
 
 fn return_concat(types: &[DataType]) -> Result<DataType> {
-    if types.iter().any(|data_type| list_element(data_type).is_some()) {
+    if types
+        .iter()
+        .any(|data_type| list_element(data_type).is_some())
+    {
         return ARRAY_CONCAT.return_type(types);
     }
     Ok(DataType::Utf8)
@@ -133,12 +153,19 @@ fn substring(value: &str, start: i64, length: Option<i64>) -> &str {
         return "";
     }
     let char_count = value.chars().count() as i64;
-    let first = if start > 0 { start - 1 } else { char_count + start };
+    let first = if start > 0 {
+        start - 1
+    } else {
+        char_count + start
+    };
     if first < 0 || first >= char_count {
         return "";
     }
     let byte_at = |chars: i64| {
-        value.char_indices().nth(chars as usize).map_or(value.len(), |(offset, _)| offset)
+        value
+            .char_indices()
+            .nth(chars as usize)
+            .map_or(value.len(), |(offset, _)| offset)
     };
     let end = first.saturating_add(length).min(char_count);
     &value[byte_at(first)..byte_at(end)]
@@ -155,7 +182,11 @@ fn substr(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
             out.append_null();
             continue;
         }
-        out.append_value(substring(strings.value(row), starts.value(row), length.flatten()));
+        out.append_value(substring(
+            strings.value(row),
+            starts.value(row),
+            length.flatten(),
+        ));
     }
     Ok(Arc::new(out.finish()))
 }
@@ -181,7 +212,11 @@ fn split_part(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
         }
         let index = indexes.value(row);
         if index <= 0 {
-            return Err(Error::invalid_argument("split_part", format!("index `{index}` must be greater than zero")).into());
+            return Err(Error::invalid_argument(
+                "split_part",
+                format!("index `{index}` must be greater than zero"),
+            )
+            .into());
         }
         let (value, delimiter) = (strings.value(row), delimiters.value(row));
         let part = if delimiter.is_empty() {
@@ -219,11 +254,19 @@ fn split(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
         }
         let delimiter = delimiters.value(row);
         if delimiter.is_empty() {
-            return Err(Error::invalid_argument("split", "the delimiter may not be the empty string").into());
+            return Err(Error::invalid_argument(
+                "split",
+                "the delimiter may not be the empty string",
+            )
+            .into());
         }
         let limit = match limit.flatten() {
             Some(limit) if limit <= 0 => {
-                return Err(Error::invalid_argument("split", format!("limit `{limit}` must be positive")).into());
+                return Err(Error::invalid_argument(
+                    "split",
+                    format!("limit `{limit}` must be positive"),
+                )
+                .into());
             }
             Some(limit) => usize::try_from(limit).unwrap_or(usize::MAX),
             None => usize::MAX,
@@ -275,7 +318,11 @@ fn regexp_extract(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
             .into());
         }
         let subject = StringArray::from(vec![strings.value(row)]);
-        let matched = regexp::regexp_match(&subject, &Scalar::new(StringArray::from(vec![pattern])), None)?;
+        let matched = regexp::regexp_match(
+            &subject,
+            &Scalar::new(StringArray::from(vec![pattern])),
+            None,
+        )?;
         let matched = matched.as_list::<i32>();
         if matched.is_null(0) {
             out.append_null();
@@ -327,7 +374,10 @@ fn isolate_group(pattern: &str, group: i64) -> (String, usize) {
             }
             '(' if !in_class => {
                 let rest: String = chars[index + 1..].iter().take(3).collect();
-                let named = rest.starts_with("?P<") || (rest.starts_with("?<") && !rest.starts_with("?<=") && !rest.starts_with("?<!"));
+                let named = rest.starts_with("?P<")
+                    || (rest.starts_with("?<")
+                        && !rest.starts_with("?<=")
+                        && !rest.starts_with("?<!"));
                 if rest.starts_with('?') && !named {
                     out.push(c);
                 } else {
@@ -339,7 +389,10 @@ fn isolate_group(pattern: &str, group: i64) -> (String, usize) {
                     }
                     if named {
                         // Skip the `?P<name>` or `?<name>` of the group.
-                        let close = chars[index..].iter().position(|&c| c == '>').map_or(index, |offset| index + offset);
+                        let close = chars[index..]
+                            .iter()
+                            .position(|&c| c == '>')
+                            .map_or(index, |offset| index + offset);
                         index = close;
                     }
                 }
@@ -369,7 +422,12 @@ fn regexp_replace(args: &[ArrayRef], return_type: &DataType) -> Result<ArrayRef>
         None => StringArray::from(vec![""; rows(args)]),
     };
     let flags = StringArray::from(vec!["g"; rows(args)]);
-    let builtin_args = [Arc::clone(&args[0]), Arc::clone(&args[1]), Arc::new(replacements) as ArrayRef, Arc::new(flags)];
+    let builtin_args = [
+        Arc::clone(&args[0]),
+        Arc::clone(&args[1]),
+        Arc::new(replacements) as ArrayRef,
+        Arc::new(flags),
+    ];
     call_builtin(&REGEXP_REPLACE, &builtin_args, return_type)
 }
 
@@ -383,7 +441,11 @@ fn java_replacement_to_rust(replacement: &str) -> Result<String> {
                 Some('$') => out.push_str("$$"),
                 Some(escaped) => out.push(escaped),
                 None => {
-                    return Err(Error::invalid_argument("regexp_replace", format!("replacement `{replacement}` ends with `\\`")).into());
+                    return Err(Error::invalid_argument(
+                        "regexp_replace",
+                        format!("replacement `{replacement}` ends with `\\`"),
+                    )
+                    .into());
                 }
             },
             '$' => {
@@ -403,7 +465,11 @@ fn java_replacement_to_rust(replacement: &str) -> Result<String> {
                     }
                 }
                 if group.is_empty() {
-                    return Err(Error::invalid_argument("regexp_replace", format!("illegal group reference in `{replacement}`")).into());
+                    return Err(Error::invalid_argument(
+                        "regexp_replace",
+                        format!("illegal group reference in `{replacement}`"),
+                    )
+                    .into());
                 }
                 out.push_str("${");
                 out.push_str(&group);
@@ -433,7 +499,11 @@ mod tests {
             ("héllo", 2, Some(2), "él"),
         ];
         for (value, start, length, expected) in cases {
-            assert_eq!(substring(value, start, length), expected, "{value} {start} {length:?}");
+            assert_eq!(
+                substring(value, start, length),
+                expected,
+                "{value} {start} {length:?}"
+            );
         }
     }
 
@@ -441,8 +511,14 @@ mod tests {
     fn isolate_group_keeps_one_capture() {
         assert_eq!(isolate_group("(a)(b)", 2), ("((?:a)(b))".to_owned(), 2));
         assert_eq!(isolate_group("(a)(b)", 0), ("((?:a)(?:b))".to_owned(), 2));
-        assert_eq!(isolate_group("\\((?i)x[(]", 1), ("(\\((?i)x[(])".to_owned(), 0));
-        assert_eq!(isolate_group("(?P<n>a)[]()](?:c)", 1), ("((a)[]()](?:c))".to_owned(), 1));
+        assert_eq!(
+            isolate_group("\\((?i)x[(]", 1),
+            ("(\\((?i)x[(])".to_owned(), 0)
+        );
+        assert_eq!(
+            isolate_group("(?P<n>a)[]()](?:c)", 1),
+            ("((a)[]()](?:c))".to_owned(), 1)
+        );
     }
 
     #[test]

@@ -64,7 +64,9 @@ impl Udf {
 
 impl fmt::Debug for Udf {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Udf").field("name", &self.name).finish_non_exhaustive()
+        f.debug_struct("Udf")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -105,7 +107,10 @@ impl ScalarUDFImpl for Udf {
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
-        let all_scalars = args.args.iter().all(|arg| matches!(arg, ColumnarValue::Scalar(_)));
+        let all_scalars = args
+            .args
+            .iter()
+            .all(|arg| matches!(arg, ColumnarValue::Scalar(_)));
         let rows = if all_scalars { 1 } else { args.number_rows };
         let mut arrays = Vec::with_capacity(args.args.len());
         for arg in &args.args {
@@ -113,7 +118,9 @@ impl ScalarUDFImpl for Udf {
         }
         let result = (self.kernel)(&arrays, args.return_type())?;
         if all_scalars {
-            Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(&result, 0)?))
+            Ok(ColumnarValue::Scalar(ScalarValue::try_from_array(
+                &result, 0,
+            )?))
         } else {
             Ok(ColumnarValue::Array(result))
         }
@@ -122,13 +129,24 @@ impl ScalarUDFImpl for Udf {
 
 /// Fails the coercion of a call whose argument types the function does not take.
 pub(crate) fn unsupported<T>(function: &'static str, types: &[DataType]) -> Result<T> {
-    let types = types.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
-    Err(Error::UnsupportedTypes { function, types: format!("({types})") }.into())
+    let types = types
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    Err(Error::UnsupportedTypes {
+        function,
+        types: format!("({types})"),
+    }
+    .into())
 }
 
 /// True for the string types a text argument may arrive as.
 pub(crate) fn is_string(data_type: &DataType) -> bool {
-    matches!(data_type, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null)
+    matches!(
+        data_type,
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null
+    )
 }
 
 /// True for the integer types an index or count may arrive as.
@@ -147,7 +165,12 @@ pub(crate) fn list_element(data_type: &DataType) -> Option<&DataType> {
 }
 
 /// Checks the argument count against `min..=max`.
-pub(crate) fn arity(function: &'static str, types: &[DataType], min: usize, max: usize) -> Result<()> {
+pub(crate) fn arity(
+    function: &'static str,
+    types: &[DataType],
+    min: usize,
+    max: usize,
+) -> Result<()> {
     if types.len() < min || types.len() > max {
         return unsupported(function, types);
     }

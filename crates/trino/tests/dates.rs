@@ -31,7 +31,10 @@ async fn field_extraction_follows_trino() {
         ("SELECT hour(arrow_cast(TIMESTAMP '2026-01-22 10:00:00', 'Timestamp(Millisecond, None)'))".to_owned(), "10"),
         ("SELECT year(CAST(NULL AS TIMESTAMP))".to_owned(), "NULL"),
     ];
-    let cases: Vec<(&str, &str)> = cases.iter().map(|(sql, expected)| (sql.as_str(), *expected)).collect();
+    let cases: Vec<(&str, &str)> = cases
+        .iter()
+        .map(|(sql, expected)| (sql.as_str(), *expected))
+        .collect();
     check(&cases).await;
 }
 
@@ -62,40 +65,95 @@ async fn date_diff_counts_whole_units() {
 #[tokio::test]
 async fn date_add_moves_by_units() {
     check(&[
-        ("SELECT date_add('day', 1, TIMESTAMP '2026-01-22 10:00:00')", "2026-01-23T10:00:00"),
-        ("SELECT date_add('hour', -3, TIMESTAMP '2026-01-22 01:00:00')", "2026-01-21T22:00:00"),
-        ("SELECT date_add('month', 1, TIMESTAMP '2026-01-31 10:00:00')", "2026-02-28T10:00:00"),
-        ("SELECT date_add('year', -1, TIMESTAMP '2024-02-29 00:00:00')", "2023-02-28T00:00:00"),
-        ("SELECT date_add('quarter', 1, TIMESTAMP '2026-01-22 00:00:00')", "2026-04-22T00:00:00"),
-        ("SELECT date_add('millisecond', 5, TIMESTAMP '2026-01-22 00:00:00')", "2026-01-22T00:00:00.005"),
-        ("SELECT date_add('day', 10, DATE '2026-01-22')", "2026-02-01"),
-        ("SELECT date_add('day', -7, '2026-01-22 00:00:00')", "2026-01-15T00:00:00"),
+        (
+            "SELECT date_add('day', 1, TIMESTAMP '2026-01-22 10:00:00')",
+            "2026-01-23T10:00:00",
+        ),
+        (
+            "SELECT date_add('hour', -3, TIMESTAMP '2026-01-22 01:00:00')",
+            "2026-01-21T22:00:00",
+        ),
+        (
+            "SELECT date_add('month', 1, TIMESTAMP '2026-01-31 10:00:00')",
+            "2026-02-28T10:00:00",
+        ),
+        (
+            "SELECT date_add('year', -1, TIMESTAMP '2024-02-29 00:00:00')",
+            "2023-02-28T00:00:00",
+        ),
+        (
+            "SELECT date_add('quarter', 1, TIMESTAMP '2026-01-22 00:00:00')",
+            "2026-04-22T00:00:00",
+        ),
+        (
+            "SELECT date_add('millisecond', 5, TIMESTAMP '2026-01-22 00:00:00')",
+            "2026-01-22T00:00:00.005",
+        ),
+        (
+            "SELECT date_add('day', 10, DATE '2026-01-22')",
+            "2026-02-01",
+        ),
+        (
+            "SELECT date_add('day', -7, '2026-01-22 00:00:00')",
+            "2026-01-15T00:00:00",
+        ),
     ])
     .await;
-    check_errors(&[("SELECT date_add('hour', 1, DATE '2026-01-22')", "`hour` is not a valid date field")]).await;
+    check_errors(&[(
+        "SELECT date_add('hour', 1, DATE '2026-01-22')",
+        "`hour` is not a valid date field",
+    )])
+    .await;
 }
 
 #[tokio::test]
 async fn iso8601_and_unix_time_conversions() {
     check(&[
-        ("SELECT from_iso8601_timestamp('2026-01-22T10:15:05.5Z')", "2026-01-22T10:15:05.500"),
-        ("SELECT from_iso8601_timestamp('2026-01-22T10:15:05+02:00')", "2026-01-22T08:15:05"),
-        ("SELECT from_iso8601_timestamp('2026-01-22')", "2026-01-22T00:00:00"),
+        (
+            "SELECT from_iso8601_timestamp('2026-01-22T10:15:05.5Z')",
+            "2026-01-22T10:15:05.500",
+        ),
+        (
+            "SELECT from_iso8601_timestamp('2026-01-22T10:15:05+02:00')",
+            "2026-01-22T08:15:05",
+        ),
+        (
+            "SELECT from_iso8601_timestamp('2026-01-22')",
+            "2026-01-22T00:00:00",
+        ),
         ("SELECT from_iso8601_date('2026-01-22')", "2026-01-22"),
-        ("SELECT to_iso8601(TIMESTAMP '2026-01-22 10:15:05')", "2026-01-22T10:15:05.000"),
+        (
+            "SELECT to_iso8601(TIMESTAMP '2026-01-22 10:15:05')",
+            "2026-01-22T10:15:05.000",
+        ),
         ("SELECT to_iso8601(DATE '2026-01-22')", "2026-01-22"),
-        ("SELECT to_iso8601(from_iso8601_timestamp('2026-01-22T10:15:05.120Z'))", "2026-01-22T10:15:05.120"),
-        ("SELECT from_unixtime(1769076905.5)", "2026-01-22T10:15:05.500"),
+        (
+            "SELECT to_iso8601(from_iso8601_timestamp('2026-01-22T10:15:05.120Z'))",
+            "2026-01-22T10:15:05.120",
+        ),
+        (
+            "SELECT from_unixtime(1769076905.5)",
+            "2026-01-22T10:15:05.500",
+        ),
         ("SELECT from_unixtime(0)", "1970-01-01T00:00:00"),
-        ("SELECT to_unixtime(TIMESTAMP '2026-01-22 10:15:05.500')", "1769076905.5"),
+        (
+            "SELECT to_unixtime(TIMESTAMP '2026-01-22 10:15:05.500')",
+            "1769076905.5",
+        ),
         ("SELECT to_unixtime(from_unixtime(12345))", "12345.0"),
         ("SELECT date('2026-01-22')", "2026-01-22"),
         ("SELECT date(TIMESTAMP '2026-01-22 23:59:59')", "2026-01-22"),
     ])
     .await;
     check_errors(&[
-        ("SELECT from_iso8601_timestamp('22/01/2026')", "invalid iso 8601 timestamp `22/01/2026`"),
-        ("SELECT from_iso8601_date('2026-02-30')", "invalid iso 8601 date `2026-02-30`"),
+        (
+            "SELECT from_iso8601_timestamp('22/01/2026')",
+            "invalid iso 8601 timestamp `22/01/2026`",
+        ),
+        (
+            "SELECT from_iso8601_date('2026-02-30')",
+            "invalid iso 8601 date `2026-02-30`",
+        ),
     ])
     .await;
 }
@@ -103,18 +161,42 @@ async fn iso8601_and_unix_time_conversions() {
 #[tokio::test]
 async fn formatting_and_parsing() {
     check(&[
-        (&format!("SELECT date_format({T}, '%Y-%m-%d %H:%i:%s')"), "2026-01-22 10:15:05"),
-        (&format!("SELECT date_format({T}, '%W %M %D, %l:%i %p')"), "Thursday January 22nd, 10:15 AM"),
-        (&format!("SELECT format_datetime({T}, 'yyyy-MM-dd''T''HH:mm:ss.SSS')"), "2026-01-22T10:15:05.123"),
-        (&format!("SELECT format_datetime({T}, 'EEE, d MMM yyyy')"), "Thu, 22 Jan 2026"),
-        ("SELECT date_parse('2026-01-22 10:15:05', '%Y-%m-%d %H:%i:%s')", "2026-01-22T10:15:05"),
-        ("SELECT date_parse('22/01/2026', '%d/%m/%Y')", "2026-01-22T00:00:00"),
+        (
+            &format!("SELECT date_format({T}, '%Y-%m-%d %H:%i:%s')"),
+            "2026-01-22 10:15:05",
+        ),
+        (
+            &format!("SELECT date_format({T}, '%W %M %D, %l:%i %p')"),
+            "Thursday January 22nd, 10:15 AM",
+        ),
+        (
+            &format!("SELECT format_datetime({T}, 'yyyy-MM-dd''T''HH:mm:ss.SSS')"),
+            "2026-01-22T10:15:05.123",
+        ),
+        (
+            &format!("SELECT format_datetime({T}, 'EEE, d MMM yyyy')"),
+            "Thu, 22 Jan 2026",
+        ),
+        (
+            "SELECT date_parse('2026-01-22 10:15:05', '%Y-%m-%d %H:%i:%s')",
+            "2026-01-22T10:15:05",
+        ),
+        (
+            "SELECT date_parse('22/01/2026', '%d/%m/%Y')",
+            "2026-01-22T00:00:00",
+        ),
         ("SELECT date_format(NULL, '%Y')", "NULL"),
     ])
     .await;
     check_errors(&[
-        ("SELECT date_parse('2026-01', '%Y-%m-%d')", "date_parse: invalid format"),
-        (&format!("SELECT date_format({T}, '%U')"), "%U not supported in date format string"),
+        (
+            "SELECT date_parse('2026-01', '%Y-%m-%d')",
+            "date_parse: invalid format",
+        ),
+        (
+            &format!("SELECT date_format({T}, '%U')"),
+            "%U not supported in date format string",
+        ),
     ])
     .await;
 }
@@ -122,10 +204,22 @@ async fn formatting_and_parsing() {
 #[tokio::test]
 async fn datafusion_date_builtins_kept_match_trino() {
     check(&[
-        ("SELECT date_trunc('day', TIMESTAMP '2026-01-22 10:15:05')", "2026-01-22T00:00:00"),
-        ("SELECT date_trunc('week', TIMESTAMP '2026-01-22 10:15:05')", "2026-01-19T00:00:00"),
-        ("SELECT date_trunc('month', TIMESTAMP '2026-01-22 10:15:05')", "2026-01-01T00:00:00"),
-        ("SELECT date_trunc('quarter', TIMESTAMP '2026-05-22 10:15:05')", "2026-04-01T00:00:00"),
+        (
+            "SELECT date_trunc('day', TIMESTAMP '2026-01-22 10:15:05')",
+            "2026-01-22T00:00:00",
+        ),
+        (
+            "SELECT date_trunc('week', TIMESTAMP '2026-01-22 10:15:05')",
+            "2026-01-19T00:00:00",
+        ),
+        (
+            "SELECT date_trunc('month', TIMESTAMP '2026-01-22 10:15:05')",
+            "2026-01-01T00:00:00",
+        ),
+        (
+            "SELECT date_trunc('quarter', TIMESTAMP '2026-05-22 10:15:05')",
+            "2026-04-01T00:00:00",
+        ),
         ("SELECT now() = current_timestamp", "true"),
     ])
     .await;

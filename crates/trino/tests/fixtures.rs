@@ -12,22 +12,33 @@ const EVENTS: &str = r#"(VALUES
 #[tokio::test]
 async fn sample_query_expressions_run() {
     let cases = [
-        ("json_extract_scalar(element_at(requestParameters, 'ModifySecurityGroupRulesRequest'), '$.GroupId')", "sg-1"),
+        (
+            "json_extract_scalar(element_at(requestParameters, 'ModifySecurityGroupRulesRequest'), '$.GroupId')",
+            "sg-1",
+        ),
         ("element_at(requestParameters, 'bucketName')", "b1"),
         ("element_at(requestParameters, 'missing')", "NULL"),
         // `element_at(resources, 1).arn` needs the SQL layer: DataFusion's planner rejects
-        // a field access on a function call, so it is written as a subscript here.
+        // a field access on a function call or subscript, so these use subscripts.
         ("element_at(resources, 1)['arn']", "arn:aws:iam::1:role/r"),
-        ("resources[1].type", "AWS::IAM::Role"),
-        ("replace(json_extract_scalar(eventJson, '$.eventData.resourceId'), 'AWS::SSM::ManagedInstanceInventory/')", "i-1"),
+        ("resources[1]['type']", "AWS::IAM::Role"),
+        (
+            "replace(json_extract_scalar(eventJson, '$.eventData.resourceId'), 'AWS::SSM::ManagedInstanceInventory/')",
+            "i-1",
+        ),
         (
             "json_extract(json_parse(eventJson), '$.eventData.configuration.AWS:ComplianceItem.Content.Patch.KB2')",
             r#"{"Id":"KB2","PatchState":"Missing"}"#,
         ),
-        ("CAST(json_extract(eventJson, '$.eventData.configuration.AWS:ComplianceItem.Content.Patch.KB1.PatchState') AS VARCHAR)", "\"Installed\""),
+        (
+            "CAST(json_extract(eventJson, '$.eventData.configuration.AWS:ComplianceItem.Content.Patch.KB1.PatchState') AS VARCHAR)",
+            "\"Installed\"",
+        ),
     ];
     for (expression, expected) in cases {
-        let values = column(&format!("SELECT {expression} FROM {EVENTS}")).await.unwrap();
+        let values = column(&format!("SELECT {expression} FROM {EVENTS}"))
+            .await
+            .unwrap();
         assert_eq!(values, [expected], "{expression}");
     }
 }

@@ -5,22 +5,49 @@ use crate::support::{check, check_errors, column};
 #[tokio::test]
 async fn json_extract_scalar_follows_trino() {
     check(&[
-        (r#"SELECT json_extract_scalar('{"a":{"b":1}}', '$.a.b')"#, "1"),
-        (r#"SELECT json_extract_scalar('{"a":"x\"y"}', '$.a')"#, "x\"y"),
+        (
+            r#"SELECT json_extract_scalar('{"a":{"b":1}}', '$.a.b')"#,
+            "1",
+        ),
+        (
+            r#"SELECT json_extract_scalar('{"a":"x\"y"}', '$.a')"#,
+            "x\"y",
+        ),
         (r#"SELECT json_extract_scalar('{"a":true}', '$.a')"#, "true"),
         (r#"SELECT json_extract_scalar('{"a":1.50}', '$.a')"#, "1.50"),
         (r#"SELECT json_extract_scalar('{"a":null}', '$.a')"#, "NULL"),
-        (r#"SELECT json_extract_scalar('{"a":{"b":1}}', '$.a')"#, "NULL"),
+        (
+            r#"SELECT json_extract_scalar('{"a":{"b":1}}', '$.a')"#,
+            "NULL",
+        ),
         (r#"SELECT json_extract_scalar('{"a":[1]}', '$.a')"#, "NULL"),
         (r#"SELECT json_extract_scalar('{"a":1}', '$.b')"#, "NULL"),
-        (r#"SELECT json_extract_scalar('{"a":[{"c":"x"},{"c":"y"}]}', '$.a[1].c')"#, "y"),
-        (r#"SELECT json_extract_scalar('{"a":[1]}', '$.a[5]')"#, "NULL"),
-        (r#"SELECT json_extract_scalar('{"a b":2}', '$["a b"]')"#, "2"),
-        (r#"SELECT json_extract_scalar('{"0":"zero"}', '$[0]')"#, "zero"),
+        (
+            r#"SELECT json_extract_scalar('{"a":[{"c":"x"},{"c":"y"}]}', '$.a[1].c')"#,
+            "y",
+        ),
+        (
+            r#"SELECT json_extract_scalar('{"a":[1]}', '$.a[5]')"#,
+            "NULL",
+        ),
+        (
+            r#"SELECT json_extract_scalar('{"a b":2}', '$["a b"]')"#,
+            "2",
+        ),
+        (
+            r#"SELECT json_extract_scalar('{"0":"zero"}', '$[0]')"#,
+            "zero",
+        ),
         (r#"SELECT json_extract_scalar('[10,20]', '$[1]')"#, "20"),
         (r#"SELECT json_extract_scalar('"text"', '$')"#, "text"),
-        (r#"SELECT json_extract_scalar('{"AWS:Item":{"Id":"i-1"}}', '$.AWS:Item.Id')"#, "i-1"),
-        (r#"SELECT json_extract_scalar('{"GroupId": "sg-1", "x": [ ] }', '$.GroupId')"#, "sg-1"),
+        (
+            r#"SELECT json_extract_scalar('{"AWS:Item":{"Id":"i-1"}}', '$.AWS:Item.Id')"#,
+            "i-1",
+        ),
+        (
+            r#"SELECT json_extract_scalar('{"GroupId": "sg-1", "x": [ ] }', '$.GroupId')"#,
+            "sg-1",
+        ),
         ("SELECT json_extract_scalar('not json', '$.a')", "NULL"),
         (r#"SELECT json_extract_scalar('{"a":1', '$.a')"#, "NULL"),
         ("SELECT json_extract_scalar(NULL, '$.a')", "NULL"),
@@ -32,14 +59,23 @@ async fn json_extract_scalar_follows_trino() {
 #[tokio::test]
 async fn json_extract_returns_compact_json_in_document_order() {
     check(&[
-        (r#"SELECT json_extract('{"a":{"z": 1, "b": [1, 2]}}', '$.a')"#, r#"{"z":1,"b":[1,2]}"#),
+        (
+            r#"SELECT json_extract('{"a":{"z": 1, "b": [1, 2]}}', '$.a')"#,
+            r#"{"z":1,"b":[1,2]}"#,
+        ),
         (r#"SELECT json_extract('{"a":"x"}', '$.a')"#, r#""x""#),
         (r#"SELECT json_extract('{"a":1}', '$')"#, r#"{"a":1}"#),
-        (r#"SELECT json_extract('{"a":[{"Id":"p1"}]}', '$.a[0].Id')"#, r#""p1""#),
+        (
+            r#"SELECT json_extract('{"a":[{"Id":"p1"}]}', '$.a[0].Id')"#,
+            r#""p1""#,
+        ),
         (r#"SELECT json_extract('{"a":null}', '$.a')"#, "null"),
         (r#"SELECT json_extract('{"a":1}', '$.b')"#, "NULL"),
         ("SELECT json_extract('{bad', '$')", "NULL"),
-        (r#"SELECT json_extract(json_extract('{"a":{"b":2}}', '$.a'), '$.b')"#, "2"),
+        (
+            r#"SELECT json_extract(json_extract('{"a":{"b":2}}', '$.a'), '$.b')"#,
+            "2",
+        ),
     ])
     .await;
 }
@@ -47,9 +83,18 @@ async fn json_extract_returns_compact_json_in_document_order() {
 #[tokio::test]
 async fn invalid_json_paths_are_errors() {
     check_errors(&[
-        (r#"SELECT json_extract('{"a":1}', 'a')"#, "invalid json path `a`"),
-        (r#"SELECT json_extract_scalar('{"a":1}', '$.')"#, "invalid json path `$.`"),
-        (r#"SELECT json_extract_scalar('{"a":1}', '$[*]')"#, "invalid json path"),
+        (
+            r#"SELECT json_extract('{"a":1}', 'a')"#,
+            "invalid json path `a`",
+        ),
+        (
+            r#"SELECT json_extract_scalar('{"a":1}', '$.')"#,
+            "invalid json path `$.`",
+        ),
+        (
+            r#"SELECT json_extract_scalar('{"a":1}', '$[*]')"#,
+            "invalid json path",
+        ),
         (r#"SELECT json_size('{"a":1}', '$a')"#, "invalid json path"),
     ])
     .await;
@@ -70,16 +115,28 @@ async fn json_size_counts_members_and_elements() {
 #[tokio::test]
 async fn json_parse_and_format() {
     check(&[
-        (r#"SELECT json_parse('{"b": 1, "a": [true, null]}')"#, r#"{"a":[true,null],"b":1}"#),
+        (
+            r#"SELECT json_parse('{"b": 1, "a": [true, null]}')"#,
+            r#"{"a":[true,null],"b":1}"#,
+        ),
         ("SELECT json_parse('\"x\"')", "\"x\""),
         ("SELECT json_parse(' 12 ')", "12"),
         ("SELECT json_parse(NULL)", "NULL"),
-        (r#"SELECT json_format(json_parse('[1, "a"]'))"#, r#"[1,"a"]"#),
-        (r#"SELECT json_extract_scalar(json_parse('{"a":{"b":"c"}}'), '$.a.b')"#, "c"),
+        (
+            r#"SELECT json_format(json_parse('[1, "a"]'))"#,
+            r#"[1,"a"]"#,
+        ),
+        (
+            r#"SELECT json_extract_scalar(json_parse('{"a":{"b":"c"}}'), '$.a.b')"#,
+            "c",
+        ),
     ])
     .await;
     check_errors(&[
-        ("SELECT json_parse('{oops')", "json_parse: cannot convert `{oops` to json"),
+        (
+            "SELECT json_parse('{oops')",
+            "json_parse: cannot convert `{oops` to json",
+        ),
         ("SELECT json_parse('1 2')", "cannot convert"),
     ])
     .await;
@@ -96,7 +153,11 @@ async fn is_json_scalar_follows_trino() {
         ("SELECT is_json_scalar(NULL)", "NULL"),
     ])
     .await;
-    check_errors(&[("SELECT is_json_scalar('[1')", "is_json_scalar: cannot convert")]).await;
+    check_errors(&[(
+        "SELECT is_json_scalar('[1')",
+        "is_json_scalar: cannot convert",
+    )])
+    .await;
 }
 
 #[tokio::test]
@@ -118,11 +179,17 @@ async fn json_array_functions_follow_trino() {
         ("SELECT json_array_contains('[1, 2, 3]', 4)", "false"),
         ("SELECT json_array_contains('[1.5, 2]', 1.5)", "true"),
         (r#"SELECT json_array_contains('["a", "b"]', 'b')"#, "true"),
-        (r#"SELECT json_array_contains('["a", ["b"]]', 'b')"#, "false"),
+        (
+            r#"SELECT json_array_contains('["a", ["b"]]', 'b')"#,
+            "false",
+        ),
         ("SELECT json_array_contains('[true]', true)", "true"),
         ("SELECT json_array_contains('[\"true\"]', true)", "false"),
         ("SELECT json_array_contains('not json', 1)", "NULL"),
-        ("SELECT json_array_contains('[1]', CAST(NULL AS BIGINT))", "NULL"),
+        (
+            "SELECT json_array_contains('[1]', CAST(NULL AS BIGINT))",
+            "NULL",
+        ),
     ])
     .await;
 }

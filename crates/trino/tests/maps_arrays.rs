@@ -8,7 +8,10 @@ async fn element_at_follows_trino() {
         ("SELECT element_at(MAP {'a': 1, 'b': 2}, 'b')", "2"),
         ("SELECT element_at(MAP {'a': 1, 'b': 2}, 'z')", "NULL"),
         ("SELECT element_at(MAP {'a': 'x'}, NULL)", "NULL"),
-        ("SELECT element_at(CASE WHEN false THEN MAP {'a': 'x'} END, 'a')", "NULL"),
+        (
+            "SELECT element_at(CASE WHEN false THEN MAP {'a': 'x'} END, 'a')",
+            "NULL",
+        ),
         ("SELECT element_at(MAP {1: 'one', 2: 'two'}, 2)", "two"),
         ("SELECT element_at([10, 20, 30], 1)", "10"),
         ("SELECT element_at([10, 20, 30], 3)", "30"),
@@ -17,12 +20,22 @@ async fn element_at_follows_trino() {
         ("SELECT element_at([10, 20, 30], 4)", "NULL"),
         ("SELECT element_at([10, 20, 30], -4)", "NULL"),
         ("SELECT element_at([10, NULL, 30], 2)", "NULL"),
-        ("SELECT element_at(['a', 'b'], CAST(NULL AS BIGINT))", "NULL"),
-        ("SELECT element_at([named_struct('arn', 'x')], 1)['arn']", "x"),
+        (
+            "SELECT element_at(['a', 'b'], CAST(NULL AS BIGINT))",
+            "NULL",
+        ),
+        (
+            "SELECT element_at([named_struct('arn', 'x')], 1)['arn']",
+            "x",
+        ),
         ("SELECT element_at([[1, 2], [3]], 2)", "[3]"),
     ])
     .await;
-    check_errors(&[("SELECT element_at([1, 2], 0)", "sql array indices start at 1")]).await;
+    check_errors(&[(
+        "SELECT element_at([1, 2], 0)",
+        "sql array indices start at 1",
+    )])
+    .await;
 }
 
 #[tokio::test]
@@ -84,7 +97,10 @@ async fn slice_follows_trino() {
     .await;
     check_errors(&[
         ("SELECT slice([1, 2], 0, 1)", "sql array indices start at 1"),
-        ("SELECT slice([1, 2], 1, -1)", "length `-1` must be greater than or equal to 0"),
+        (
+            "SELECT slice([1, 2], 1, -1)",
+            "length `-1` must be greater than or equal to 0",
+        ),
     ])
     .await;
 }
@@ -110,7 +126,10 @@ async fn lambda_functions_answer_to_trino_names() {
     for (sql, expected) in [
         ("SELECT transform([1, 2], x -> x * 10)", "[10, 20]"),
         ("SELECT filter([1, 2, 3], x -> x > 1)", "[2, 3]"),
-        ("SELECT transform(filter(['a', 'bb'], s -> length(s) > 1), s -> upper(s))", "[BB]"),
+        (
+            "SELECT transform(filter(['a', 'bb'], s -> length(s) > 1), s -> upper(s))",
+            "[BB]",
+        ),
     ] {
         let values = crate::support::column_in(&ctx, sql).await.unwrap();
         assert_eq!(values, [expected], "{sql}");

@@ -52,13 +52,22 @@ async fn split_part_and_split_follow_trino() {
         ("SELECT split('a,b,,c', ',')", "[a, b, , c]"),
         ("SELECT split('a,b,c', ',', 2)", "[a, b,c]"),
         ("SELECT split('abc', ',')", "[abc]"),
-        ("SELECT cardinality(split('arn:aws:iam::1:role/x', ':'))", "6"),
+        (
+            "SELECT cardinality(split('arn:aws:iam::1:role/x', ':'))",
+            "6",
+        ),
         ("SELECT split(NULL, ',')", "NULL"),
     ])
     .await;
     check_errors(&[
-        ("SELECT split_part('a.b', '.', 0)", "index `0` must be greater than zero"),
-        ("SELECT split('a', '')", "the delimiter may not be the empty string"),
+        (
+            "SELECT split_part('a.b', '.', 0)",
+            "index `0` must be greater than zero",
+        ),
+        (
+            "SELECT split('a', '')",
+            "the delimiter may not be the empty string",
+        ),
         ("SELECT split('a', ',', 0)", "limit `0` must be positive"),
     ])
     .await;
@@ -68,13 +77,25 @@ async fn split_part_and_split_follow_trino() {
 async fn regexp_functions_follow_trino() {
     check(&[
         ("SELECT regexp_extract('1a 2b 14m', '\\d+')", "1"),
-        ("SELECT regexp_extract('1a 2b 14m', '(\\d+)([a-z]+)', 2)", "a"),
-        ("SELECT regexp_extract('1a 2b 14m', '(\\d+)([a-z]+)', 0)", "1a"),
+        (
+            "SELECT regexp_extract('1a 2b 14m', '(\\d+)([a-z]+)', 2)",
+            "a",
+        ),
+        (
+            "SELECT regexp_extract('1a 2b 14m', '(\\d+)([a-z]+)', 0)",
+            "1a",
+        ),
         ("SELECT regexp_extract('abc', '\\d+')", "NULL"),
-        ("SELECT regexp_extract('role/admin-x', 'role/([^-]+)', 1)", "admin"),
+        (
+            "SELECT regexp_extract('role/admin-x', 'role/([^-]+)', 1)",
+            "admin",
+        ),
         ("SELECT regexp_extract('ab', '(x)?b', 1)", "NULL"),
         ("SELECT regexp_replace('1a 2b 14m', '\\d+[ab] ')", "14m"),
-        ("SELECT regexp_replace('1a 2b 14m', '(\\d+)([ab]) ', '3c$2 ')", "3ca 3cb 14m"),
+        (
+            "SELECT regexp_replace('1a 2b 14m', '(\\d+)([ab]) ', '3c$2 ')",
+            "3ca 3cb 14m",
+        ),
         ("SELECT regexp_replace('abcb', 'b', 'x')", "axcx"),
         ("SELECT regexp_replace('a.b', '\\.', '\\$')", "a$b"),
         ("SELECT regexp_like('1a 2b 14m', '\\d+b')", "true"),
@@ -82,8 +103,14 @@ async fn regexp_functions_follow_trino() {
     ])
     .await;
     check_errors(&[
-        ("SELECT regexp_extract('abc', '(a)', 2)", "pattern has 1 groups, cannot access group `2`"),
-        ("SELECT regexp_replace('abc', 'a', '$x')", "illegal group reference"),
+        (
+            "SELECT regexp_extract('abc', '(a)', 2)",
+            "pattern has 1 groups, cannot access group `2`",
+        ),
+        (
+            "SELECT regexp_replace('abc', 'a', '$x')",
+            "illegal group reference",
+        ),
     ])
     .await;
 }
@@ -97,7 +124,10 @@ async fn datafusion_string_builtins_kept_match_trino() {
         ("SELECT trim('  a b  ')", "a b"),
         ("SELECT strpos('high', 'ig')", "2"),
         ("SELECT strpos('high', 'x')", "0"),
-        ("SELECT starts_with('signin.amazonaws.com', 'signin')", "true"),
+        (
+            "SELECT starts_with('signin.amazonaws.com', 'signin')",
+            "true",
+        ),
     ])
     .await;
 }

@@ -12,6 +12,10 @@ pub fn context() -> SessionContext {
 }
 
 /// A context with the Trino functions whose parser reads lambdas (`x -> …`) like Trino.
+#[expect(
+    clippy::expect_used,
+    reason = "test setup with a constant dialect name"
+)]
 pub fn lambda_context() -> SessionContext {
     let mut config = SessionConfig::new();
     config.options_mut().sql_parser.dialect = "databricks".parse().expect("a known dialect");
@@ -45,11 +49,20 @@ pub async fn check(cases: &[(&str, &str)]) {
     for (sql, expected) in cases {
         match column(sql).await {
             Ok(values) if values.len() == 1 && values[0] == *expected => {}
-            Ok(values) => failures.push(format!("{sql}\n  expected {expected}\n  got      {values:?}")),
-            Err(error) => failures.push(format!("{sql}\n  expected {expected}\n  error    {error}")),
+            Ok(values) => failures.push(format!(
+                "{sql}\n  expected {expected}\n  got      {values:?}"
+            )),
+            Err(error) => {
+                failures.push(format!("{sql}\n  expected {expected}\n  error    {error}"))
+            }
         }
     }
-    assert!(failures.is_empty(), "{} failing cases:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing cases:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// Checks that each `(sql, fragment)` fails with an error whose text holds `fragment`.
@@ -57,10 +70,19 @@ pub async fn check_errors(cases: &[(&str, &str)]) {
     let mut failures = Vec::new();
     for (sql, fragment) in cases {
         match column(sql).await {
-            Ok(values) => failures.push(format!("{sql}\n  expected error `{fragment}`, got {values:?}")),
+            Ok(values) => failures.push(format!(
+                "{sql}\n  expected error `{fragment}`, got {values:?}"
+            )),
             Err(error) if error.to_string().contains(fragment) => {}
-            Err(error) => failures.push(format!("{sql}\n  expected error `{fragment}`\n  got {error}")),
+            Err(error) => failures.push(format!(
+                "{sql}\n  expected error `{fragment}`\n  got {error}"
+            )),
         }
     }
-    assert!(failures.is_empty(), "{} failing cases:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing cases:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
