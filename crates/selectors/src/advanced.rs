@@ -207,7 +207,10 @@ fn validate_field_name(field: &str) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn find_field(selector: &AdvancedEventSelector, field: Field) -> Option<&AdvancedFieldSelector> {
+pub(crate) fn find_field(
+    selector: &AdvancedEventSelector,
+    field: Field,
+) -> Option<&AdvancedFieldSelector> {
     selector
         .field_selectors
         .iter()
@@ -215,7 +218,10 @@ pub(crate) fn find_field(selector: &AdvancedEventSelector, field: Field) -> Opti
 }
 
 /// The single `Equals` value of `field_selector`, or an error naming `field`.
-pub(crate) fn single_equals_value(field_selector: &AdvancedFieldSelector, field: Field) -> Result<&str> {
+pub(crate) fn single_equals_value(
+    field_selector: &AdvancedFieldSelector,
+    field: Field,
+) -> Result<&str> {
     match field_selector.equals.as_deref() {
         Some([value]) => Ok(value),
         _ => Err(Error::invalid(format!(

@@ -292,7 +292,10 @@ mod tests {
             );
             // Data needs a resource type and network activity an event source; the others
             // stand alone.
-            if matches!(category, EventCategory::Data | EventCategory::NetworkActivity) {
+            if matches!(
+                category,
+                EventCategory::Data | EventCategory::NetworkActivity
+            ) {
                 assert!(kind.is_err());
             } else {
                 assert_eq!(
