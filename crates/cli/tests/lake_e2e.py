@@ -529,7 +529,7 @@ def channels_phase():
            auditEvents=[{"id": "twice", "eventData": first}, {"id": "twice", "eventData": second}])
     status = CT.get_channel(Channel=channel_arn)["IngestionStatus"]
     check(status.get("LatestIngestionErrorCode") == "DuplicatedAuditEventId", f"after a refused call: {status}")
-    check(status.get("LatestIngestionSuccessEventID") == good_ids["good-2"], f"last success: {status}")
+    check(status.get("LatestIngestionSuccessEventID") == good_ids["good-3"], f"last success: {status}")
     raises(data.exceptions.ChannelNotFound, data.put_audit_events,
            channelArn=f"arn:aws:cloudtrail:{REGION}:{ACCOUNT}:channel/{uuid.uuid4()}",
            auditEvents=[{"id": "lost", "eventData": first}])

@@ -161,11 +161,12 @@ async fn handle(
         .map(|failure| failure.error_code.as_str());
     // A call with successes and failures counts as a success for its good events, then
     // as an attempt that failed with the first error.
+    // The failed attempt keeps the call's last stored event as its attempt event.
     if last_success.is_some() {
-        record(&lake, &channel, now, last_success, None);
+        record(&lake, &channel, now, last_success.clone(), None);
     }
     if first_error.is_some() || outcomes.is_empty() {
-        record(&lake, &channel, now, None, first_error);
+        record(&lake, &channel, now, last_success, first_error);
     }
     Ok(PutAuditEventsResponse::from_outcomes(outcomes.iter()))
 }
