@@ -17,6 +17,10 @@
 //! - `serve-delivery`: the server in-process with a trail on a local bucket directory;
 //!   time from an event's acknowledgement by `/ingest` to its log file in the bucket.
 //!
+//! - `lake`: CloudTrail Lake on generated logs: journal import, the store's journal
+//!   writer catching up into Parquet, and four typical Lake queries (`bench/lake.sh`
+//!   compares them with DuckDB).
+//!
 //! Each prints its figures and the machine it ran on. Benchmarks are commands, never
 //! timed tests.
 #![expect(clippy::print_stdout, reason = "a benchmark prints its figures")]
@@ -36,6 +40,7 @@ use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 
 mod inflate;
+mod lake;
 mod records;
 mod serve;
 mod trail;
@@ -197,6 +202,25 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         threads: usize,
     },
+    /// CloudTrail Lake: import into a journal, the store's writer into Parquet, queries.
+    Lake {
+        /// Generated logs (`opentrail generate --accounts 1 --out DIR`).
+        #[arg(long)]
+        logs: PathBuf,
+        /// Scratch folder (removed first): journal, bucket, results.
+        #[arg(long)]
+        work: PathBuf,
+        /// Runs of each query.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Import worker threads; default: one per core.
+        #[arg(long)]
+        workers: Option<usize>,
+        /// Only run the queries, on the store an earlier run left in WORK (its journal
+        /// may be gone); the ingest figures are that run's.
+        #[arg(long)]
+        reuse: bool,
+    },
 }
 
 fn parse_event_time(text: &str) -> Result<Timestamp, String> {
@@ -286,6 +310,19 @@ fn main() -> anyhow::Result<()> {
             trail,
             start,
             threads,
+        }),
+        Command::Lake {
+            logs,
+            work,
+            runs,
+            workers,
+            reuse,
+        } => lake::run(&lake::Args {
+            logs,
+            work,
+            runs,
+            workers,
+            reuse,
         }),
     }
 }

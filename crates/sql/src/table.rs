@@ -7,7 +7,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use datafusion::arrow::datatypes::{DataType, SchemaRef, TimeUnit};
+use datafusion::arrow::datatypes::{DataType, FieldRef, Schema, SchemaRef, TimeUnit};
 use datafusion::catalog::Session;
 use datafusion::common::{DFSchema, ScalarValue};
 use datafusion::datasource::listing::PartitionedFile;
@@ -208,7 +208,16 @@ impl fmt::Debug for StoreTableProvider {
 }
 
 impl StoreTableProvider {
-    pub(crate) fn new(table: StoreTable, object_store_url: ObjectStoreUrl) -> Self {
+    pub(crate) fn new(mut table: StoreTable, object_store_url: ObjectStoreUrl) -> Self {
+        table.schema = Arc::new(Schema::new_with_metadata(
+            table
+                .schema
+                .fields()
+                .iter()
+                .map(|field| as_views(field))
+                .collect::<Vec<_>>(),
+            table.schema.metadata().clone(),
+        ));
         Self {
             table,
             object_store_url,
@@ -367,5 +376,22 @@ mod tests {
             col("other").gt(ts(5)),
         ]);
         assert_eq!(bounds, TimeBounds::ALL);
+    }
+}
+
+/// `field` with its text columns, and the text members of its structs, read as
+/// `Utf8View`: the Parquet reader then points into its decoded pages rather than
+/// copying every string, and grouping and comparing on views is DataFusion's fast path
+/// (the text inside maps and lists keeps `Utf8`).
+fn as_views(field: &FieldRef) -> FieldRef {
+    match field.data_type() {
+        DataType::Utf8 => Arc::new(field.as_ref().clone().with_data_type(DataType::Utf8View)),
+        DataType::Struct(members) => Arc::new(
+            field
+                .as_ref()
+                .clone()
+                .with_data_type(DataType::Struct(members.iter().map(as_views).collect())),
+        ),
+        _ => Arc::clone(field),
     }
 }
