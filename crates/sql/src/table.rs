@@ -214,7 +214,7 @@ impl StoreTableProvider {
                 .schema
                 .fields()
                 .iter()
-                .map(|field| as_views(field))
+                .map(as_views)
                 .collect::<Vec<_>>(),
             table.schema.metadata().clone(),
         ));
@@ -317,6 +317,23 @@ impl TableProvider for StoreTableProvider {
     }
 }
 
+/// `field` with its text columns, and the text members of its structs, read as
+/// `Utf8View`: the Parquet reader then points into its decoded pages rather than
+/// copying every string, and grouping and comparing on views is DataFusion's fast path
+/// (the text inside maps and lists keeps `Utf8`).
+fn as_views(field: &FieldRef) -> FieldRef {
+    match field.data_type() {
+        DataType::Utf8 => Arc::new(field.as_ref().clone().with_data_type(DataType::Utf8View)),
+        DataType::Struct(members) => Arc::new(
+            field
+                .as_ref()
+                .clone()
+                .with_data_type(DataType::Struct(members.iter().map(as_views).collect())),
+        ),
+        _ => Arc::clone(field),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -376,22 +393,5 @@ mod tests {
             col("other").gt(ts(5)),
         ]);
         assert_eq!(bounds, TimeBounds::ALL);
-    }
-}
-
-/// `field` with its text columns, and the text members of its structs, read as
-/// `Utf8View`: the Parquet reader then points into its decoded pages rather than
-/// copying every string, and grouping and comparing on views is DataFusion's fast path
-/// (the text inside maps and lists keeps `Utf8`).
-fn as_views(field: &FieldRef) -> FieldRef {
-    match field.data_type() {
-        DataType::Utf8 => Arc::new(field.as_ref().clone().with_data_type(DataType::Utf8View)),
-        DataType::Struct(members) => Arc::new(
-            field
-                .as_ref()
-                .clone()
-                .with_data_type(DataType::Struct(members.iter().map(as_views).collect())),
-        ),
-        _ => Arc::clone(field),
     }
 }
