@@ -6,7 +6,6 @@
 //! folder, so a crash leaves either the old or the new file.
 
 use std::fs;
-use std::io::Write as _;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -96,15 +95,6 @@ pub(crate) fn save(path: &Path, imports: &[StoredImport]) -> Result<()> {
             format!("bug: imports cannot be encoded: {error}"),
         )
     })?;
-    let folder = path.parent().unwrap_or(Path::new("."));
-    let temporary = path.with_extension("json.tmp");
-    let mut file = fs::File::create(&temporary)
-        .map_err(|error| Error::storage("create", &temporary, error))?;
-    file.write_all(&bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(|error| Error::storage("write", &temporary, error))?;
-    fs::rename(&temporary, path).map_err(|error| Error::storage("replace", path, error))?;
-    fs::File::open(folder)
-        .and_then(|dir| dir.sync_all())
-        .map_err(|error| Error::storage("sync", folder, error))
+    opentrail_types::durable::replace_file(path, &bytes)
+        .map_err(|error| Error::storage(error.step, &error.path, error.source))
 }

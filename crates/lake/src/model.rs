@@ -265,7 +265,7 @@ pub struct EventDataStore {
     /// While `PENDING_DELETION`: the status RestoreEventDataStore goes back to.
     pub status_before_deletion: Option<EventDataStoreStatus>,
     /// When DeleteEventDataStore ran (while `PENDING_DELETION`).
-    #[serde(with = "millis_option")]
+    #[serde(with = "opentrail_types::serde_millis::option")]
     pub deleted_at: Option<Timestamp>,
     /// Tags, in the order they were first added.
     pub tags: Vec<Tag>,
@@ -274,10 +274,10 @@ pub struct EventDataStore {
     /// The resource policy (a JSON object as text), if one is set.
     pub resource_policy: Option<String>,
     /// When it was created.
-    #[serde(with = "millis")]
+    #[serde(with = "opentrail_types::serde_millis")]
     pub created: Timestamp,
     /// When it last changed.
-    #[serde(with = "millis")]
+    #[serde(with = "opentrail_types::serde_millis")]
     pub updated: Timestamp,
 }
 
@@ -377,7 +377,7 @@ pub struct DestinationInput {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IngestionStatus {
     /// Last attempt that succeeded.
-    #[serde(default, with = "millis_option")]
+    #[serde(default, with = "opentrail_types::serde_millis::option")]
     pub latest_ingestion_success_time: Option<Timestamp>,
     /// Event ID of the last success.
     #[serde(default)]
@@ -386,7 +386,7 @@ pub struct IngestionStatus {
     #[serde(default)]
     pub latest_ingestion_error_code: Option<String>,
     /// Last attempt, successful or not.
-    #[serde(default, with = "millis_option")]
+    #[serde(default, with = "opentrail_types::serde_millis::option")]
     pub latest_ingestion_attempt_time: Option<Timestamp>,
     /// Event ID of the last attempt.
     #[serde(default)]
@@ -431,7 +431,7 @@ pub struct Channel {
     #[serde(default)]
     pub ingestion_status: IngestionStatus,
     /// When it was created.
-    #[serde(with = "millis")]
+    #[serde(with = "opentrail_types::serde_millis")]
     pub created: Timestamp,
 }
 
@@ -451,45 +451,4 @@ pub struct ResourceTags {
     pub resource_id: String,
     /// Its tags.
     pub tags: Vec<Tag>,
-}
-
-/// Timestamps as epoch milliseconds in the state files.
-pub(crate) mod millis {
-    use opentrail_types::Timestamp;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub(crate) fn serialize<S: Serializer>(
-        value: &Timestamp,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(value.as_millis())
-    }
-
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Timestamp, D::Error> {
-        i64::deserialize(deserializer).map(Timestamp::from_millis)
-    }
-}
-
-/// Optional timestamps as epoch milliseconds or `null` in the state files.
-pub(crate) mod millis_option {
-    use opentrail_types::Timestamp;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub(crate) fn serialize<S: Serializer>(
-        value: &Option<Timestamp>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(instant) => serializer.serialize_i64(instant.as_millis()),
-            None => serializer.serialize_none(),
-        }
-    }
-
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<Timestamp>, D::Error> {
-        Option::<i64>::deserialize(deserializer).map(|millis| millis.map(Timestamp::from_millis))
-    }
 }

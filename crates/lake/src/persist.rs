@@ -12,8 +12,7 @@
 //! state. Old versions are read, never written.
 
 use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -84,16 +83,9 @@ fn read_versioned<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<
 /// Writes `value` as `dir/name`, durably.
 pub(crate) fn write_json<T: Serialize>(dir: &Path, name: &str, value: &T) -> Result<()> {
     let path = dir.join(name);
-    let bytes = serde_json::to_vec_pretty(value)
+    let mut bytes = serde_json::to_vec_pretty(value)
         .map_err(|error| Error::Internal(format!("cannot encode `{}`: {error}", path.display())))?;
-    let temporary: PathBuf = dir.join(format!("{name}.tmp"));
-    let write = || -> std::io::Result<()> {
-        let mut file = fs::File::create(&temporary)?;
-        file.write_all(&bytes)?;
-        file.write_all(b"\n")?;
-        file.sync_all()?;
-        fs::rename(&temporary, &path)?;
-        fs::File::open(dir)?.sync_all()
-    };
-    write().map_err(|error| Error::io(&path, error))
+    bytes.push(b'\n');
+    opentrail_types::durable::replace_file(&path, &bytes)
+        .map_err(|error| Error::io(error.path, error.source))
 }

@@ -8,9 +8,8 @@
 //! It lives on the local disk (`<state dir>/manifest.json`) and is replaced atomically:
 //! written to a temporary file, fsynced, renamed, and the directory fsynced.
 
-use std::fs::{self, File};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::fs;
+use std::path::Path;
 
 use opentrail_journal::Position;
 use serde::{Deserialize, Serialize};
@@ -103,21 +102,12 @@ impl Manifest {
     pub(crate) fn save(&self, path: &Path) -> Result<()> {
         let dir = path.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(dir).map_err(|error| Error::io(dir, error))?;
-        let temp = temp_path(path);
         let body = serde_json::to_vec(self).map_err(|error| Error::Corrupt {
             path: path.to_owned(),
             detail: error.to_string(),
         })?;
-        let mut file = File::create(&temp).map_err(|error| Error::io(&temp, error))?;
-        file.write_all(&body)
-            .and_then(|()| file.sync_all())
-            .map_err(|error| Error::io(&temp, error))?;
-        drop(file);
-        fs::rename(&temp, path).map_err(|error| Error::io(path, error))?;
-        File::open(dir)
-            .and_then(|dir| dir.sync_all())
-            .map_err(|error| Error::io(dir, error))?;
-        Ok(())
+        opentrail_types::durable::replace_file(path, &body)
+            .map_err(|error| Error::io(&error.path, error.source))
     }
 
     /// Rows in the store.
@@ -129,12 +119,6 @@ impl Manifest {
     pub fn bytes(&self) -> u64 {
         self.files.iter().map(|file| file.bytes).sum()
     }
-}
-
-fn temp_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".tmp");
-    path.with_file_name(name)
 }
 
 #[cfg(test)]
@@ -163,7 +147,12 @@ mod tests {
         });
         manifest.save(&path).unwrap();
         assert_eq!(Manifest::load(&path).unwrap(), manifest);
-        assert!(!temp_path(&path).try_exists().unwrap());
+        assert!(
+            !path
+                .with_file_name("manifest.json.tmp")
+                .try_exists()
+                .unwrap()
+        );
     }
 
     #[test]

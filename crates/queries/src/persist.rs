@@ -12,7 +12,7 @@
 //! A damaged or unknown-version record is an error on open, never dropped silently.
 
 use std::fs::{self, File};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 use opentrail_types::Timestamp;
@@ -220,12 +220,8 @@ fn read_record(path: &Path) -> Result<QueryRecord> {
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let temporary = path.with_extension("tmp");
-    let mut file = File::create(&temporary).map_err(|error| Error::io(&temporary, error))?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(|error| Error::io(&temporary, error))?;
-    fs::rename(&temporary, path).map_err(|error| Error::io(path, error))
+    opentrail_types::durable::replace_file(path, bytes)
+        .map_err(|error| Error::io(error.path, error.source))
 }
 
 fn remove_if_present(path: &Path) -> Result<()> {

@@ -93,16 +93,16 @@ pub struct Trail {
     pub logging_history: Vec<LoggingInterval>,
     /// When validation was last turned on while logging (StartLogging with validation
     /// on, or validation turned on while logging): the start of the digest chain.
-    #[serde(with = "millis_option")]
+    #[serde(with = "opentrail_types::serde_millis::option")]
     pub validation_since: Option<Timestamp>,
     /// When the trail was created.
-    #[serde(with = "millis")]
+    #[serde(with = "opentrail_types::serde_millis")]
     pub created: Timestamp,
     /// Bumped on every change of this trail.
     pub generation: u64,
     /// When DeleteTrail removed it; the API no longer sees it, the delivery engine does
     /// (to write the final digest) until [`crate::Trails::purge`].
-    #[serde(with = "millis_option")]
+    #[serde(with = "opentrail_types::serde_millis::option")]
     pub deleted_at: Option<Timestamp>,
 }
 
@@ -148,10 +148,10 @@ pub struct Tag {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoggingInterval {
     /// When logging started.
-    #[serde(with = "millis")]
+    #[serde(with = "opentrail_types::serde_millis")]
     pub start: Timestamp,
     /// When it stopped; `None` while logging.
-    #[serde(with = "millis_option")]
+    #[serde(with = "opentrail_types::serde_millis::option")]
     pub stop: Option<Timestamp>,
 }
 
@@ -236,25 +236,25 @@ pub struct TagInput {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrailStatus {
     /// Last successful log file delivery.
-    #[serde(default, with = "millis_option")]
+    #[serde(default, with = "opentrail_types::serde_millis::option")]
     pub latest_delivery_time: Option<Timestamp>,
     /// Last delivery attempt, successful or not.
-    #[serde(default, with = "millis_option")]
+    #[serde(default, with = "opentrail_types::serde_millis::option")]
     pub latest_delivery_attempt_time: Option<Timestamp>,
     /// Error of the last failed delivery, cleared by a success.
     #[serde(default)]
     pub latest_delivery_error: Option<String>,
     /// Last successful digest delivery.
-    #[serde(default, with = "millis_option")]
+    #[serde(default, with = "opentrail_types::serde_millis::option")]
     pub latest_digest_delivery_time: Option<Timestamp>,
     /// Error of the last failed digest delivery.
     #[serde(default)]
     pub latest_digest_delivery_error: Option<String>,
     /// Last successful notification.
-    #[serde(default, with = "millis_option")]
+    #[serde(default, with = "opentrail_types::serde_millis::option")]
     pub latest_notification_time: Option<Timestamp>,
     /// Last notification attempt, successful or not.
-    #[serde(default, with = "millis_option")]
+    #[serde(default, with = "opentrail_types::serde_millis::option")]
     pub latest_notification_attempt_time: Option<Timestamp>,
     /// Error of the last failed notification.
     #[serde(default)]
@@ -292,45 +292,4 @@ pub struct TrailPage {
     pub trails: Vec<TrailInfo>,
     /// The token of the next page, if there is one.
     pub next_token: Option<String>,
-}
-
-/// Timestamps as epoch milliseconds in the state files.
-pub(crate) mod millis {
-    use opentrail_types::Timestamp;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub(crate) fn serialize<S: Serializer>(
-        value: &Timestamp,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(value.as_millis())
-    }
-
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Timestamp, D::Error> {
-        i64::deserialize(deserializer).map(Timestamp::from_millis)
-    }
-}
-
-/// Optional timestamps as epoch milliseconds or `null` in the state files.
-pub(crate) mod millis_option {
-    use opentrail_types::Timestamp;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub(crate) fn serialize<S: Serializer>(
-        value: &Option<Timestamp>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(instant) => serializer.serialize_i64(instant.as_millis()),
-            None => serializer.serialize_none(),
-        }
-    }
-
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<Timestamp>, D::Error> {
-        Option::<i64>::deserialize(deserializer).map(|millis| millis.map(Timestamp::from_millis))
-    }
 }

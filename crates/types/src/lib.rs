@@ -14,7 +14,9 @@
 #![warn(missing_docs)]
 
 mod clock;
+pub mod durable;
 mod ids;
+pub mod serde_millis;
 mod time;
 
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
