@@ -445,6 +445,8 @@ impl From<opentrail_lake::Error> for ApiError {
                 ErrorCode::InvalidEventDataStoreCategoryException
             }
             LakeErrorKind::InvalidEventSelectors => ErrorCode::InvalidEventSelectorsException,
+            LakeErrorKind::InvalidInsightSelectors => ErrorCode::InvalidInsightSelectorsException,
+            LakeErrorKind::InsightNotEnabled => ErrorCode::InsightNotEnabledException,
             LakeErrorKind::InvalidParameter => ErrorCode::InvalidParameterException,
             LakeErrorKind::InvalidParameterCombination => {
                 ErrorCode::InvalidParameterCombinationException

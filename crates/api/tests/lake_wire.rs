@@ -14,7 +14,7 @@ use crate::support::{Fixture, run_sequence};
 fn lake_operations_wire_goldens() {
     let fixture = Fixture::open();
     let (seen_operations, _) = run_sequence(&fixture, &AnyBucket, &NoTopics, "lake-sequence.txt");
-    assert_eq!(seen_operations.len(), 21, "every Lake operation has cases");
+    assert_eq!(seen_operations.len(), 23, "every Lake operation has cases");
     fixture.close();
 }
 

@@ -31,6 +31,13 @@ pub enum ErrorKind {
     InvalidEventDataStoreCategory,
     /// The advanced event selectors break a rule.
     InvalidEventSelectors,
+    /// PutInsightSelectors: a bad or repeated Insights type, a category other than
+    /// `Management`, a destination that is not an `Insight` store, or a source store that
+    /// does not log the management events the types need; UpdateEventDataStore: new
+    /// selectors that no longer meet the Insights prerequisites.
+    InvalidInsightSelectors,
+    /// GetInsightSelectors on a store without Insights selectors.
+    InsightNotEnabled,
     /// A parameter is out of its allowed range or form.
     InvalidParameter,
     /// Members that cannot go together.
@@ -96,7 +103,8 @@ pub enum Error {
         /// The client-facing message.
         message: String,
     },
-    /// The advanced event selectors were refused by `opentrail-selectors`.
+    /// The advanced event selectors or Insights selectors were refused by
+    /// `opentrail-selectors`.
     #[error("{0}")]
     Selectors(#[source] opentrail_selectors::Error),
     /// A state file could not be read or written.
@@ -129,7 +137,12 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Rejected { kind, .. } => *kind,
-            Error::Selectors(_) => ErrorKind::InvalidEventSelectors,
+            Error::Selectors(error) => match error.kind() {
+                opentrail_selectors::ErrorKind::InvalidInsightSelectors => {
+                    ErrorKind::InvalidInsightSelectors
+                }
+                _ => ErrorKind::InvalidEventSelectors,
+            },
             Error::Io { .. } => ErrorKind::Io,
             Error::Corrupt { .. } => ErrorKind::Corrupt,
             Error::Internal(_) => ErrorKind::Internal,

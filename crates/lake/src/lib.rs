@@ -8,6 +8,10 @@
 //!   per operation taking a [`Caller`].
 //! - [`EventDataStore`], [`Channel`]: checked values; [`StoreSnapshot`]: what the writer
 //!   routes events with.
+//! - Insights on event data stores: [`Lake::put_insight_selectors`] and
+//!   [`Lake::get_insight_selectors`] keep a source store's [`InsightsConfiguration`];
+//!   [`Lake::insights_configs`] lists, as [`StoreInsights`], the stores the Insights
+//!   analyzer watches.
 //! - KMS keys are accepted in every AWS form and echoed as ARNs, but OpenTrail does not
 //!   encrypt with them (it has no KMS).
 //!
@@ -35,6 +39,7 @@ mod arns;
 mod channels;
 mod checks;
 mod error;
+mod insights;
 mod lifecycle;
 mod model;
 mod persist;
@@ -52,12 +57,13 @@ pub use checks::{
     MAX_TAG_KEY_CHARS, MAX_TAG_VALUE_CHARS,
 };
 pub use error::{Error, ErrorKind, Result};
+pub use insights::PutInsightSelectorsInput;
 pub use model::{
     BillingMode, Caller, Channel, ChannelPage, ContextKeySelector, ContextKeySelectorInput,
     ContextKeyType, Destination, DestinationInput, DestinationType, EventConfiguration,
-    EventDataStore, EventDataStorePage, EventDataStoreStatus, IngestionAttempt, IngestionStatus,
-    LakeLimits, MIN_RETENTION_DAYS, MaxEventSize, ResourceTags, StoreKind, StoreSnapshot, Tag,
-    TagInput,
+    EventDataStore, EventDataStoreInsightSelectors, EventDataStorePage, EventDataStoreStatus,
+    IngestionAttempt, IngestionStatus, InsightsConfiguration, LakeLimits, MIN_RETENTION_DAYS,
+    MaxEventSize, ResourceTags, StoreInsights, StoreKind, StoreSnapshot, Tag, TagInput,
 };
 pub use persist::{CHANNELS_FILE, STORES_FILE};
 pub use registry::{ImportCheck, Lake};

@@ -1,9 +1,9 @@
 //! The checked values the registry stores and hands out: [`EventDataStore`], [`Channel`],
-//! their enums, tags, event configuration and ingestion status.
+//! their enums, tags, event configuration, Insights configuration and ingestion status.
 
 use serde::{Deserialize, Serialize};
 
-use opentrail_selectors::AdvancedEventSelector;
+use opentrail_selectors::{AdvancedEventSelector, InsightSelector, InsightType};
 use opentrail_types::Timestamp;
 
 /// Who is calling: the account whose stores and channels are visible, and the region
@@ -273,12 +273,74 @@ pub struct EventDataStore {
     pub event_configuration: EventConfiguration,
     /// The resource policy (a JSON object as text), if one is set.
     pub resource_policy: Option<String>,
+    /// Insights on this store's management events (PutInsightSelectors with this store as
+    /// `EventDataStore`); `None` while Insights is off. Not shown by GetEventDataStore or
+    /// ListEventDataStores, as on AWS. Absent in files written before Insights existed.
+    #[serde(default)]
+    pub insights: Option<InsightsConfiguration>,
     /// When it was created.
     #[serde(with = "opentrail_types::serde_millis")]
     pub created: Timestamp,
     /// When it last changed.
     #[serde(with = "opentrail_types::serde_millis")]
     pub updated: Timestamp,
+}
+
+/// The Insights configuration of a source event data store, as `stores.json` keeps it:
+/// `{"insight_selectors": [InsightSelector...], "insights_destination": "<ARN>",
+/// "enabled_at": <epoch ms>}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InsightsConfiguration {
+    /// The Insights selectors in force: never empty (an empty list turns Insights off,
+    /// and the configuration is removed). Only `Management` categories.
+    pub insight_selectors: Vec<InsightSelector>,
+    /// The ARN of the destination store (of kind [`StoreKind::Insight`], same account).
+    /// Kept as it was when the destination is deleted: GetInsightSelectors still shows
+    /// it, and [`crate::Lake::insights_configs`] leaves the source out until a new
+    /// destination is set.
+    pub insights_destination: String,
+    /// When Insights was last turned on (from off) for this store.
+    #[serde(with = "opentrail_types::serde_millis")]
+    pub enabled_at: Timestamp,
+}
+
+/// What PutInsightSelectors and GetInsightSelectors answer for an event data store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventDataStoreInsightSelectors {
+    /// `EventDataStoreArn`: the source store's ARN.
+    pub event_data_store_arn: String,
+    /// `InsightsDestination`: the destination store's ARN.
+    pub insights_destination: String,
+    /// `InsightSelectors` (empty after PutInsightSelectors turned Insights off).
+    pub insight_selectors: Vec<InsightSelector>,
+}
+
+/// One source event data store with Insights on, for the Insights analyzer
+/// ([`crate::Lake::insights_configs`]): which store's management events to analyze, for
+/// which Insights types, and which store receives the Insights events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreInsights {
+    /// The source store's ARN (the `insightSource` of the Insights records in Lake,
+    /// `spec/events-and-queries.md` §4.5).
+    pub source_store_arn: String,
+    /// The source store's ID (its SQL table name).
+    pub source_store_id: String,
+    /// The account owning both stores.
+    pub account_id: String,
+    /// The source store's home region.
+    pub home_region: String,
+    /// Whether the source store collects events of every region (else only its home
+    /// region's). Analysis is per region (§4.1).
+    pub multi_region: bool,
+    /// The destination store's ID (its SQL table name).
+    pub destination_store_id: String,
+    /// The destination store's ARN.
+    pub destination_store_arn: String,
+    /// The Insights types to detect, each on management events; never empty, no repeats.
+    pub insight_types: Vec<InsightType>,
+    /// When Insights was last turned on for the source store: the baseline is built
+    /// from the 28 days before (§4.2).
+    pub enabled_at: Timestamp,
 }
 
 impl EventDataStore {

@@ -1,9 +1,11 @@
 //! The registry's two state files, both JSON with a `version` member:
 //!
-//! - `stores.json` — `{"version":1,"revision":N,"event_data_stores":[EventDataStore...]}`:
+//! - `stores.json` — `{"version":2,"revision":N,"event_data_stores":[EventDataStore...]}`:
 //!   every store of every account, pending-deletion ones included, with the snake_case
 //!   members of [`EventDataStore`], enums in their wire spelling, timestamps as epoch
-//!   milliseconds (`null` when unset), selectors in botocore's member names.
+//!   milliseconds (`null` when unset), selectors in botocore's member names. Version 2
+//!   added each store's `insights` ([`crate::InsightsConfiguration`] or `null`); a
+//!   version 1 file is read with Insights off everywhere.
 //! - `channels.json` — `{"version":1,"channels":[Channel...]}`: every channel, with its
 //!   ingestion status.
 //!
@@ -23,10 +25,14 @@ use crate::model::{Channel, EventDataStore};
 pub const STORES_FILE: &str = "stores.json";
 /// The channel file.
 pub const CHANNELS_FILE: &str = "channels.json";
-/// The version this code writes.
-pub(crate) const VERSION: u32 = 1;
+/// The `stores.json` version this code writes.
+pub(crate) const STORES_VERSION: u32 = 2;
+/// The `stores.json` versions this code reads (1: before Insights).
+const STORES_VERSIONS_READ: &[u32] = &[1, 2];
+/// The `channels.json` version this code writes (and the only one it reads).
+pub(crate) const CHANNELS_VERSION: u32 = 1;
 
-/// `stores.json`, version 1.
+/// `stores.json`, versions 1 and 2 (version 1 has no `insights` members).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct StoresFile {
     pub(crate) version: u32,
@@ -49,15 +55,20 @@ struct VersionOnly {
 
 /// Reads `dir/STORES_FILE`; `None` when it does not exist.
 pub(crate) fn read_stores(dir: &Path) -> Result<Option<StoresFile>> {
-    read_versioned(&dir.join(STORES_FILE))
+    read_versioned(&dir.join(STORES_FILE), STORES_VERSIONS_READ)
 }
 
 /// Reads `dir/CHANNELS_FILE`; `None` when it does not exist.
 pub(crate) fn read_channels(dir: &Path) -> Result<Option<ChannelsFile>> {
-    read_versioned(&dir.join(CHANNELS_FILE))
+    read_versioned(&dir.join(CHANNELS_FILE), &[CHANNELS_VERSION])
 }
 
-fn read_versioned<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>> {
+/// Reads `path` when its `version` is one of `versions`; the newer members of a file of
+/// an older version take their serde defaults.
+fn read_versioned<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    versions: &[u32],
+) -> Result<Option<T>> {
     let bytes = match fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -69,9 +80,9 @@ fn read_versioned<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<
     };
     let version: VersionOnly =
         serde_json::from_slice(&bytes).map_err(|error| corrupt(error.to_string()))?;
-    if version.version != VERSION {
+    if !versions.contains(&version.version) {
         return Err(corrupt(format!(
-            "unknown version `{}`; this OpenTrail reads version {VERSION}",
+            "unknown version `{}`; this OpenTrail reads versions {versions:?}",
             version.version
         )));
     }

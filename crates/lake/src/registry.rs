@@ -183,7 +183,7 @@ impl Lake {
         }
         if stores_changed || next.revision != guard.revision {
             let file = StoresFile {
-                version: persist::VERSION,
+                version: persist::STORES_VERSION,
                 revision: next.revision,
                 event_data_stores: next.stores.clone(),
             };
@@ -191,7 +191,7 @@ impl Lake {
         }
         if channels_changed {
             let file = ChannelsFile {
-                version: persist::VERSION,
+                version: persist::CHANNELS_VERSION,
                 channels: next.channels.clone(),
             };
             persist::write_json(&self.dir, CHANNELS_FILE, &file).inspect_err(log_write_failure)?;

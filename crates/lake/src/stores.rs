@@ -11,6 +11,7 @@ use crate::checks::{
     page_size, parse_billing_mode,
 };
 use crate::error::{Error, ErrorKind, Result};
+use crate::insights::check_store_prerequisites;
 use crate::model::{
     BillingMode, Caller, EventConfiguration, EventDataStore, EventDataStorePage,
     EventDataStoreStatus, StoreKind, TagInput,
@@ -214,6 +215,7 @@ impl Lake {
             tags,
             event_configuration: EventConfiguration::default(),
             resource_policy: None,
+            insights: None,
             created: now,
             updated: now,
         };
@@ -245,7 +247,9 @@ impl Lake {
     /// from extendable to fixed, retention out of range, a KMS key changed or removed),
     /// `EventDataStoreAlreadyExists`, `OrganizationsNotInUse`, `InvalidKmsKeyId`,
     /// `InvalidEventSelectors` (also for a change of store kind), `Unsupported`,
-    /// `EventDataStoreHasOngoingImport`, storage errors.
+    /// `EventDataStoreHasOngoingImport`, `InvalidInsightSelectors` (the store has Insights
+    /// on and the new selectors no longer log the management events its types need),
+    /// storage errors.
     pub fn update_event_data_store(
         &self,
         caller: &Caller,
@@ -336,6 +340,24 @@ impl Lake {
         self.mutate(true, |state| {
             let index = find_store_for_write(&state.stores, caller, &input.event_data_store)?;
             check_active(&state.stores[index])?;
+            // New selectors must still log the management events the store's Insights
+            // types need (AWS: InvalidInsightSelectorsException on UpdateEventDataStore).
+            if let (Some(selectors), Some(insights)) = (
+                &input.advanced_event_selectors,
+                &state.stores[index].insights,
+            ) {
+                check_store_prerequisites(&insights.insight_selectors, selectors, &current.arn)
+                    .map_err(|error| {
+                        Error::rejected(
+                            ErrorKind::InvalidInsightSelectors,
+                            format!(
+                                "{}; turn Insights off with PutInsightSelectors first, or keep \
+                                 selecting those events",
+                                error.message()
+                            ),
+                        )
+                    })?;
+            }
             if let Some(name) = &input.name {
                 let taken = state.stores.iter().enumerate().any(|(other, store)| {
                     other != index

@@ -8,6 +8,7 @@
 )]
 
 mod channels;
+mod insights;
 mod lifecycle;
 mod persistence;
 mod resources;

@@ -10,6 +10,9 @@ pub enum ErrorKind {
     /// The selectors break a rule of `spec/trails-and-integrity.md` §5 or §4.2; the API layer
     /// answers `InvalidEventSelectorsException` with the error's text as the message.
     InvalidEventSelectors,
+    /// An Insights selector list is malformed (`spec/events-and-queries.md` §4.6); the API
+    /// layer answers `InvalidInsightSelectorsException` with the error's text.
+    InvalidInsightSelectors,
     /// A record handed to [`EventView::parse`](crate::EventView::parse) is not a JSON object
     /// whose selector fields have the expected types.
     InvalidRecord,
@@ -27,6 +30,13 @@ pub enum Error {
         /// The AWS-style message naming what is wrong.
         message: String,
     },
+    /// An Insights selector list is malformed: an unknown or repeated type, or a bad
+    /// category list. The text is client-visible.
+    #[error("{message}")]
+    InvalidInsightSelectors {
+        /// The message naming what is wrong.
+        message: String,
+    },
     /// A record could not be read for selector evaluation.
     #[error("cannot read the selector fields of the record")]
     InvalidRecord {
@@ -41,6 +51,7 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::InvalidEventSelectors { .. } => ErrorKind::InvalidEventSelectors,
+            Error::InvalidInsightSelectors { .. } => ErrorKind::InvalidInsightSelectors,
             Error::InvalidRecord { .. } => ErrorKind::InvalidRecord,
         }
     }
@@ -48,6 +59,13 @@ impl Error {
     /// Builds an [`Error::InvalidEventSelectors`] with `message`.
     pub(crate) fn invalid(message: impl Into<String>) -> Error {
         Error::InvalidEventSelectors {
+            message: message.into(),
+        }
+    }
+
+    /// Builds an [`Error::InvalidInsightSelectors`] with `message`.
+    pub(crate) fn invalid_insights(message: impl Into<String>) -> Error {
+        Error::InvalidInsightSelectors {
             message: message.into(),
         }
     }

@@ -13,6 +13,8 @@
 //! - [`NetworkSources`]: the event sources network activity selectors may name.
 //! - [`EventView`]: the few record fields selectors read, parsed without copying.
 //! - [`CompiledSelectors`]: a configuration prepared for per-event evaluation.
+//! - [`insights`]: Insights selectors ([`InsightType`], [`InsightSelector`],
+//!   [`parse_insight_selectors`]), shared by trails and event data stores.
 //!
 //! ```
 //! use opentrail_selectors::{
@@ -51,6 +53,7 @@ mod compiled;
 mod eds;
 mod error;
 mod field;
+pub mod insights;
 pub mod model;
 mod sources;
 mod view;
@@ -58,6 +61,11 @@ mod view;
 pub use compiled::CompiledSelectors;
 pub use eds::{EventDataStoreKind, MAX_EVENT_DATA_STORE_SELECTORS, validate_for_event_data_store};
 pub use error::{Error, ErrorKind, Result};
+pub use insights::{
+    InsightSelector, InsightSelectorInput, InsightType, SourceEventCategory,
+    advanced_selectors_log_data_events, advanced_selectors_log_management_events,
+    parse_insight_selectors,
+};
 pub use model::{
     AdvancedEventSelector, AdvancedFieldSelector, DataResource, EventSelector, ReadWriteType,
     SelectorConfig,

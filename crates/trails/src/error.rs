@@ -84,7 +84,7 @@ pub enum Error {
         /// The client-facing message.
         message: String,
     },
-    /// The event selectors were refused by `opentrail-selectors`.
+    /// The event selectors or Insights selectors were refused by `opentrail-selectors`.
     #[error("{0}")]
     Selectors(#[source] opentrail_selectors::Error),
     /// A state file could not be read or written.
@@ -117,7 +117,12 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Rejected { kind, .. } => *kind,
-            Error::Selectors(_) => ErrorKind::InvalidEventSelectors,
+            Error::Selectors(error) => match error.kind() {
+                opentrail_selectors::ErrorKind::InvalidInsightSelectors => {
+                    ErrorKind::InvalidInsightSelectors
+                }
+                _ => ErrorKind::InvalidEventSelectors,
+            },
             Error::Io { .. } => ErrorKind::Io,
             Error::Corrupt { .. } => ErrorKind::Corrupt,
             Error::Internal(_) => ErrorKind::Internal,

@@ -1,12 +1,15 @@
-//! Insights selectors: checking `PutInsightSelectors` input and its prerequisites against
-//! the trail's event selectors (`spec/trails-and-integrity.md` §4.3).
+//! Insights selectors of trails: the form of `PutInsightSelectors` input is checked by
+//! `opentrail-selectors` ([`parse_insight_selectors`], shared with event data stores);
+//! the prerequisites are checked here against the trail's basic or advanced event
+//! selectors (`spec/trails-and-integrity.md` §4.3).
 
 use opentrail_selectors::{
-    AdvancedEventSelector, AdvancedFieldSelector, ReadWriteType, SelectorConfig,
+    InsightSelector, InsightSelectorInput, InsightType, ReadWriteType, SelectorConfig,
+    SourceEventCategory, advanced_selectors_log_data_events,
+    advanced_selectors_log_management_events, parse_insight_selectors,
 };
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{InsightSelector, InsightSelectorInput, InsightType, SourceEventCategory};
 
 /// Checks `inputs` and the prerequisites of each selector against `selectors` (the
 /// trail's event selectors).
@@ -19,74 +22,11 @@ pub(crate) fn check_insight_selectors(
     inputs: Vec<InsightSelectorInput>,
     selectors: &SelectorConfig,
 ) -> Result<Vec<InsightSelector>> {
-    let mut checked: Vec<InsightSelector> = Vec::with_capacity(inputs.len());
-    for input in inputs {
-        let insight_type = match input.insight_type.as_deref() {
-            Some("ApiCallRateInsight") => InsightType::ApiCallRateInsight,
-            Some("ApiErrorRateInsight") => InsightType::ApiErrorRateInsight,
-            Some(other) => {
-                return Err(invalid(format!(
-                    "InsightType `{other}` is not valid; valid values are ApiCallRateInsight and \
-                     ApiErrorRateInsight"
-                )));
-            }
-            None => {
-                return Err(invalid(
-                    "an insight selector has no InsightType; valid values are \
-                     ApiCallRateInsight and ApiErrorRateInsight",
-                ));
-            }
-        };
-        if checked
-            .iter()
-            .any(|selector| selector.insight_type == insight_type)
-        {
-            return Err(invalid(format!(
-                "InsightType `{}` is given more than once",
-                insight_type.as_str()
-            )));
-        }
-        let event_categories = match input.event_categories {
-            None => None,
-            Some(names) => Some(parse_categories(&names)?),
-        };
-        let selector = InsightSelector {
-            insight_type,
-            event_categories,
-        };
-        check_prerequisites(&selector, selectors)?;
-        checked.push(selector);
+    let checked = parse_insight_selectors(inputs).map_err(Error::Selectors)?;
+    for selector in &checked {
+        check_prerequisites(selector, selectors)?;
     }
     Ok(checked)
-}
-
-fn parse_categories(names: &[String]) -> Result<Vec<SourceEventCategory>> {
-    if names.is_empty() {
-        return Err(invalid(
-            "EventCategories is empty; give Management, Data or both, or leave it out for \
-             Management",
-        ));
-    }
-    let mut categories = Vec::with_capacity(names.len());
-    for name in names {
-        let category = match name.as_str() {
-            "Management" => SourceEventCategory::Management,
-            "Data" => SourceEventCategory::Data,
-            other => {
-                return Err(invalid(format!(
-                    "event category `{other}` is not valid; valid values are Management and Data"
-                )));
-            }
-        };
-        if categories.contains(&category) {
-            return Err(invalid(format!(
-                "event category `{}` is given more than once",
-                category.as_str()
-            )));
-        }
-        categories.push(category);
-    }
-    Ok(categories)
 }
 
 fn check_prerequisites(selector: &InsightSelector, selectors: &SelectorConfig) -> Result<()> {
@@ -127,9 +67,9 @@ pub(crate) fn logs_management_events(selectors: &SelectorConfig, write_needed: b
             let read_write = selector.read_write_type.unwrap_or_default();
             included && (!write_needed || read_write != ReadWriteType::ReadOnly)
         }),
-        SelectorConfig::Advanced(advanced) => advanced.iter().any(|selector| {
-            category_is(selector, "Management") && (!write_needed || may_select_writes(selector))
-        }),
+        SelectorConfig::Advanced(advanced) => {
+            advanced_selectors_log_management_events(advanced, write_needed)
+        }
     }
 }
 
@@ -146,46 +86,14 @@ pub(crate) fn logs_data_events(selectors: &SelectorConfig) -> bool {
                 })
             })
         }),
-        SelectorConfig::Advanced(advanced) => advanced
-            .iter()
-            .any(|selector| category_is(selector, "Data")),
+        SelectorConfig::Advanced(advanced) => advanced_selectors_log_data_events(advanced),
     }
-}
-
-fn field<'a>(selector: &'a AdvancedEventSelector, name: &str) -> Option<&'a AdvancedFieldSelector> {
-    selector
-        .field_selectors
-        .iter()
-        .find(|field_selector| field_selector.field == name)
-}
-
-fn category_is(selector: &AdvancedEventSelector, category: &str) -> bool {
-    field(selector, "eventCategory")
-        .and_then(|field_selector| field_selector.equals.as_ref())
-        .is_some_and(|values| values.iter().any(|value| value == category))
-}
-
-/// A selector without a `readOnly` condition, or one that lets `readOnly = false`
-/// through, selects write events.
-fn may_select_writes(selector: &AdvancedEventSelector) -> bool {
-    let Some(read_only) = field(selector, "readOnly") else {
-        return true;
-    };
-    let equals_ok = read_only
-        .equals
-        .as_ref()
-        .is_none_or(|values| values.iter().any(|value| value == "false"));
-    let not_equals_ok = read_only
-        .not_equals
-        .as_ref()
-        .is_none_or(|values| values.iter().all(|value| value != "false"));
-    equals_ok && not_equals_ok
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use opentrail_selectors::EventSelector;
+    use opentrail_selectors::{AdvancedEventSelector, AdvancedFieldSelector, EventSelector};
 
     fn basic(read_write: ReadWriteType, management: bool) -> SelectorConfig {
         SelectorConfig::Basic(vec![EventSelector {

@@ -56,12 +56,16 @@ pub use checks::{
 };
 pub use error::{Error, ErrorKind, Result};
 pub use model::{
-    Caller, InsightSelector, InsightSelectorInput, InsightType, LoggingInterval,
-    SourceEventCategory, Tag, TagInput, Trail, TrailInfo, TrailLimits, TrailPage, TrailStatus,
+    Caller, LoggingInterval, Tag, TagInput, Trail, TrailInfo, TrailLimits, TrailPage, TrailStatus,
     TrailStatusReport,
 };
 pub use names::{
     MAX_TRAIL_NAME_CHARS, MIN_TRAIL_NAME_CHARS, TrailArn, TrailRef, trail_arn, validate_trail_name,
+};
+/// The Insights selector types live in `opentrail-selectors` (event data stores use them
+/// too); re-exported here so trail code names them as before.
+pub use opentrail_selectors::{
+    InsightSelector, InsightSelectorInput, InsightType, SourceEventCategory,
 };
 pub use ops_config::{CreateTrailInput, UpdateTrailInput};
 pub use ops_state::{PutInsightSelectorsInput, ResourceTags};

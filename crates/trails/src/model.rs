@@ -1,9 +1,10 @@
-//! The checked values the registry stores and hands out: [`Trail`], its tags, Insights
-//! selectors, logging history and delivery status.
+//! The checked values the registry stores and hands out: [`Trail`], its tags, logging
+//! history and delivery status. Insights selectors are `opentrail-selectors`' (shared with
+//! event data stores).
 
 use serde::{Deserialize, Serialize};
 
-use opentrail_selectors::SelectorConfig;
+use opentrail_selectors::{InsightSelector, SelectorConfig};
 use opentrail_types::Timestamp;
 
 /// Who is calling: the account whose trails are visible, and the region the call was
@@ -153,72 +154,6 @@ pub struct LoggingInterval {
     /// When it stopped; `None` while logging.
     #[serde(with = "opentrail_types::serde_millis::option")]
     pub stop: Option<Timestamp>,
-}
-
-/// `InsightType`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum InsightType {
-    /// Unusual call volume.
-    ApiCallRateInsight,
-    /// Unusual error volume.
-    ApiErrorRateInsight,
-}
-
-impl InsightType {
-    /// The wire name.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            InsightType::ApiCallRateInsight => "ApiCallRateInsight",
-            InsightType::ApiErrorRateInsight => "ApiErrorRateInsight",
-        }
-    }
-}
-
-/// `SourceEventCategory`: which events an Insights type analyzes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum SourceEventCategory {
-    /// Management events.
-    Management,
-    /// Data events.
-    Data,
-}
-
-impl SourceEventCategory {
-    /// The wire name.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            SourceEventCategory::Management => "Management",
-            SourceEventCategory::Data => "Data",
-        }
-    }
-}
-
-/// One Insights selector, checked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InsightSelector {
-    /// The Insights type.
-    pub insight_type: InsightType,
-    /// The categories as given; `None` means management events (AWS's default), and is
-    /// echoed back as absent.
-    pub event_categories: Option<Vec<SourceEventCategory>>,
-}
-
-impl InsightSelector {
-    /// The categories in force.
-    pub fn effective_categories(&self) -> Vec<SourceEventCategory> {
-        self.event_categories
-            .clone()
-            .unwrap_or_else(|| vec![SourceEventCategory::Management])
-    }
-}
-
-/// One `InsightSelectors[]` element as received, unchecked.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct InsightSelectorInput {
-    /// `InsightType`.
-    pub insight_type: Option<String>,
-    /// `EventCategories`.
-    pub event_categories: Option<Vec<String>>,
 }
 
 /// One `TagsList[]` element as received, unchecked.

@@ -2,15 +2,14 @@
 //! Put/GetInsightSelectors, AddTags, RemoveTags, ListTags.
 
 use opentrail_selectors::{
-    AdvancedEventSelector, EventSelector, SelectorConfig, from_put_request, validate_for_trail,
+    AdvancedEventSelector, EventSelector, InsightSelectorInput, SelectorConfig, from_put_request,
+    validate_for_trail,
 };
 
 use crate::checks::{check_tags, merge_tags};
 use crate::error::{Error, ErrorKind, Result};
 use crate::insights::check_insight_selectors;
-use crate::model::{
-    Caller, InsightSelectorInput, LoggingInterval, Tag, TagInput, Trail, TrailStatusReport,
-};
+use crate::model::{Caller, LoggingInterval, Tag, TagInput, Trail, TrailStatusReport};
 use crate::names::TrailArn;
 use crate::registry::{NotFoundText, Trails, check_home_region, find_for_write};
 
@@ -21,9 +20,10 @@ pub struct PutInsightSelectorsInput {
     pub trail_name: Option<String>,
     /// `InsightSelectors`: replaces the trail's list; empty turns Insights off.
     pub insight_selectors: Vec<InsightSelectorInput>,
-    /// `EventDataStore` (Lake; not available yet).
+    /// `EventDataStore`: only to refuse it with `TrailName` (event data stores' Insights
+    /// selectors are kept by `opentrail-lake`).
     pub event_data_store: Option<String>,
-    /// `InsightsDestination` (Lake; not available yet).
+    /// `InsightsDestination`: only to refuse it with `TrailName`.
     pub insights_destination: Option<String>,
 }
 
@@ -36,10 +36,13 @@ pub struct ResourceTags {
     pub tags: Vec<Tag>,
 }
 
+/// The trail registry does not keep event data stores' Insights selectors: the API layer
+/// sends those requests to `opentrail-lake`, so this answers only direct callers.
 fn event_data_stores_unsupported() -> Error {
     Error::rejected(
         ErrorKind::Unsupported,
-        "event data stores are not available in this OpenTrail server yet; give a TrailName",
+        "the Insights selectors of event data stores are kept by the Lake registry, not the \
+         trail registry; give a TrailName",
     )
 }
 
@@ -195,7 +198,8 @@ impl Trails {
     /// # Errors
     ///
     /// `InvalidParameterCombination` (TrailName with EventDataStore or
-    /// InsightsDestination, or none of them), `Unsupported` (an event data store),
+    /// InsightsDestination, or none of them), `Unsupported` (an event data store: those
+    /// are `opentrail_lake::Lake::put_insight_selectors`'s),
     /// the trail lookup errors, `InvalidHomeRegion`, `InvalidInsightSelectors`.
     pub fn put_insight_selectors(
         &self,

@@ -1,12 +1,15 @@
 //! `GetInsightSelectors` (<https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_GetInsightSelectors.html>).
 //!
-//! Request: `TrailName` (or `EventDataStore`: not available yet). Response: `TrailARN`,
-//! `InsightSelectors`; `InsightNotEnabledException` when the trail has none.
+//! Request: `TrailName` (name or ARN) or `EventDataStore` (ARN or ID), not both
+//! (`InvalidParameterCombinationException`). Response: `TrailARN` and `InsightSelectors`
+//! for a trail; `InsightSelectors`, `EventDataStoreArn` and `InsightsDestination` for a
+//! store. `InsightNotEnabledException` when the trail or store has none.
 
 use serde::{Deserialize, Serialize};
 
 use crate::ApiError;
 use crate::dispatch::{Scope, Services};
+use crate::ops::lake_shapes::lake_caller;
 use crate::ops::put_insight_selectors::InsightSelectorsResponse;
 use crate::ops::trail_shapes::caller;
 
@@ -35,6 +38,12 @@ pub fn handle(
     scope: &Scope,
     request: GetInsightSelectorsRequest,
 ) -> Result<GetInsightSelectorsResponse, ApiError> {
+    if let (None, Some(event_data_store)) = (&request.trail_name, &request.event_data_store) {
+        let answer = services
+            .lake
+            .get_insight_selectors(&lake_caller(scope), event_data_store)?;
+        return Ok(answer.into());
+    }
     let trail = services.trails.get_insight_selectors(
         &caller(scope),
         request.trail_name,
