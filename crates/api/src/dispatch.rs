@@ -11,18 +11,19 @@ use opentrail_types::Timestamp;
 
 use crate::operation::Operation;
 use crate::ops::import_shapes::ImportLauncher;
+use crate::ops::list_insights_metric_data::InsightMetrics;
 use crate::ops::query_shapes::StatementChecker;
 use crate::ops::{
     add_tags, cancel_query, create_channel, create_event_data_store, create_trail, delete_channel,
     delete_event_data_store, delete_resource_policy, delete_trail, describe_query, describe_trails,
     get_channel, get_event_configuration, get_event_data_store, get_event_selectors, get_import,
     get_insight_selectors, get_query_results, get_resource_policy, get_trail, get_trail_status,
-    list_channels, list_event_data_stores, list_import_failures, list_imports, list_public_keys,
-    list_queries, list_tags, list_trails, lookup_events, put_event_configuration,
-    put_event_selectors, put_insight_selectors, put_resource_policy, remove_tags,
-    restore_event_data_store, start_event_data_store_ingestion, start_import, start_logging,
-    start_query, stop_event_data_store_ingestion, stop_import, stop_logging, update_channel,
-    update_event_data_store, update_trail,
+    list_channels, list_event_data_stores, list_import_failures, list_imports,
+    list_insights_metric_data, list_public_keys, list_queries, list_tags, list_trails,
+    lookup_events, put_event_configuration, put_event_selectors, put_insight_selectors,
+    put_resource_policy, remove_tags, restore_event_data_store, start_event_data_store_ingestion,
+    start_import, start_logging, start_query, stop_event_data_store_ingestion, stop_import,
+    stop_logging, update_channel, update_event_data_store, update_trail,
 };
 use crate::{ApiError, ErrorCode};
 
@@ -61,6 +62,8 @@ pub struct Services<'a> {
     pub imports: &'a opentrail_imports::Imports,
     /// Starts import runners (provided by the server).
     pub import_launcher: &'a dyn ImportLauncher,
+    /// The Insights metric series (provided by the server).
+    pub insights: &'a dyn InsightMetrics,
     /// The time of the call.
     pub now: Timestamp,
 }
@@ -123,6 +126,9 @@ pub fn call(
         }),
         Operation::ListTrails => run(body, |request| {
             list_trails::handle(services, scope, request)
+        }),
+        Operation::ListInsightsMetricData => run(body, |request| {
+            list_insights_metric_data::handle(services, scope, request)
         }),
         Operation::ListPublicKeys => run(body, |request| {
             list_public_keys::handle(services, scope, request)

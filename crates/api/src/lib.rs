@@ -25,6 +25,7 @@ pub mod ops;
 pub use dispatch::{Scope, Services, call};
 pub use error::{ApiError, ErrorCode};
 pub use operation::{Operation, Status};
+pub use ops::list_insights_metric_data::InsightMetrics;
 
 /// The `X-Amz-Target` prefix of CloudTrail's control-plane operations.
 pub const TARGET_PREFIX: &str = "CloudTrail_20131101";

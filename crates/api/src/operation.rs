@@ -76,7 +76,8 @@ const GENERATE: Status = Status::Planned(
     "natural-language query generation, which needs a language model (not planned)",
 );
 const SAMPLES: Status = Status::Planned("a searchable catalogue of Lake sample queries (not yet)");
-const INSIGHTS: Status = Status::Planned("Insights");
+const DATA_INSIGHTS: Status =
+    Status::Planned("Insights on data events (management-event Insights are served)");
 const DASHBOARDS: Status = Status::Planned("Lake dashboards");
 const FEDERATION: Status =
     Status::Planned("AWS Organizations and Lake Formation federation (not planned yet)");
@@ -115,8 +116,8 @@ operations! {
     ListEventDataStores: Read, Status::Implemented;
     ListImportFailures: Read, Status::Implemented;
     ListImports: Read, Status::Implemented;
-    ListInsightsData: Read, INSIGHTS;
-    ListInsightsMetricData: Read, INSIGHTS;
+    ListInsightsData: Read, DATA_INSIGHTS;
+    ListInsightsMetricData: Read, Status::Implemented;
     ListPublicKeys: Read, Status::Implemented;
     ListQueries: Read, Status::Implemented;
     ListTags: Read, Status::Implemented;

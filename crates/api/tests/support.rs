@@ -79,6 +79,8 @@ pub struct Fixture {
     pub checker: FromChecker,
     /// StartImport's launcher.
     pub launcher: RecordingLauncher,
+    /// The Insights analyzer ListInsightsMetricData reads.
+    pub insights: std::sync::Mutex<opentrail_insights::Analyzer>,
 }
 
 impl Fixture {
@@ -154,6 +156,9 @@ impl Fixture {
             sink,
             checker: FromChecker,
             launcher: RecordingLauncher::default(),
+            insights: std::sync::Mutex::new(opentrail_insights::Analyzer::new(
+                opentrail_insights::InsightsConfig::default(),
+            )),
         }
     }
 
@@ -174,6 +179,7 @@ impl Fixture {
             statements: &self.checker,
             imports: &self.imports,
             import_launcher: &self.launcher,
+            insights: &self.insights,
             now: self.clock.now(),
         }
     }

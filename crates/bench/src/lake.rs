@@ -273,6 +273,7 @@ fn spec(account: &str) -> StoreSpec {
         channel_arns: Vec::new(),
         ingesting: true,
         retention_days: 3653,
+        insight_sources: Vec::new(),
     }
 }
 

@@ -125,6 +125,7 @@ impl Transport for Local {
             statements: lake.checker(),
             imports: lake.imports(),
             import_launcher: lake.as_ref(),
+            insights: self.engine.insights.as_ref(),
             now: SystemClock.now(),
         };
         let request = serde_json::to_vec(body)?;

@@ -27,8 +27,18 @@ struct Head<'a> {
     event_type: Option<&'a str>,
     #[serde(rename = "requestParameters", borrow, default)]
     request_parameters: Option<NameParameter<'a>>,
-    #[serde(rename = "insightDetails", default)]
-    insight_details: Option<serde::de::IgnoredAny>,
+    #[serde(rename = "insightDetails", borrow, default)]
+    insight_details: Option<InsightHead<'a>>,
+}
+
+/// What decides whether a trail wants an Insights event: its type and, for data-event
+/// Insights, `insightDetails.eventCategory` `Data` (absent: management events).
+#[derive(Debug, Default, Deserialize)]
+struct InsightHead<'a> {
+    #[serde(rename = "insightType", borrow, default)]
+    insight_type: Option<std::borrow::Cow<'a, str>>,
+    #[serde(rename = "eventCategory", borrow, default)]
+    event_category: Option<std::borrow::Cow<'a, str>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -111,7 +121,7 @@ pub fn route(
         None,
     );
     let kind = if category == EventCategory::Insight {
-        if trail.insight_selectors.is_empty() {
+        if !wants_insight(trail, head.insight_details.as_ref()) {
             return None;
         }
         Kind::Insight
@@ -133,6 +143,22 @@ pub fn route(
             kind,
         },
         event_time,
+    })
+}
+
+/// Whether the trail's Insights selectors ask for this Insights event: a selector of its
+/// type whose categories include the event's (management unless it says `Data`).
+fn wants_insight(trail: &Trail, details: Option<&InsightHead<'_>>) -> bool {
+    let insight_type = details.and_then(|details| details.insight_type.as_deref());
+    let category = details
+        .and_then(|details| details.event_category.as_deref())
+        .unwrap_or("Management");
+    trail.insight_selectors.iter().any(|selector| {
+        Some(selector.insight_type.as_str()) == insight_type
+            && selector
+                .effective_categories()
+                .iter()
+                .any(|each| each.as_str() == category)
     })
 }
 

@@ -231,6 +231,11 @@ impl Analyzer {
         };
         let live = minute.saturating_add(self.config.live_minutes) >= now_minute
             && minute <= now_minute.saturating_add(1);
+        // Late history read just before (an import in the same journal batch) is taken
+        // into the baseline before a live event is judged, when a recomputation is due.
+        if live && self.late_recompute_due(now) {
+            self.recompute(now_minute / MINUTES_PER_DAY, now);
+        }
         let mut buffer = std::mem::take(&mut self.buffer);
         write_scope_text(&mut buffer, &observation.account, &observation.region);
         let scope = match self.state.scopes.get_mut(buffer.as_str()) {
@@ -438,11 +443,7 @@ impl Analyzer {
             return;
         };
         let day = now_minute / MINUTES_PER_DAY;
-        let late_due = self.state.late
-            && self.state.last_recompute_ms.is_none_or(|last| {
-                now.as_millis() - last >= i64::from(self.config.late_recompute_seconds) * 1000
-            });
-        if self.state.baseline_day != Some(day) || late_due {
+        if self.state.baseline_day != Some(day) || self.late_recompute_due(now) {
             self.recompute(day, now);
         }
         let grace = i64::from(self.config.close_grace_seconds) * 1000;
@@ -481,6 +482,13 @@ impl Analyzer {
                 scope.activity = scope.activity.split_off(&keep_from);
             }
         }
+    }
+
+    fn late_recompute_due(&self, now: Timestamp) -> bool {
+        self.state.late
+            && self.state.last_recompute_ms.is_none_or(|last| {
+                now.as_millis() - last >= i64::from(self.config.late_recompute_seconds) * 1000
+            })
     }
 
     fn close_minute(

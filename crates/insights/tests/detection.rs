@@ -113,6 +113,30 @@ fn imported_history_builds_the_baseline_at_once() {
 }
 
 #[test]
+fn late_history_read_with_a_burst_is_in_the_baseline_the_burst_is_judged_on() {
+    let mut driver = Driver::new(InsightsConfig {
+        late_recompute_seconds: 0,
+        ..InsightsConfig::default()
+    });
+    driver.advance_to(at_day(30, 60));
+    let run = Call::write("ec2.amazonaws.com", "RunInstances");
+    // One batch: history at 3 calls a minute, then a burst now, with no tick between.
+    for minute in 0..(9 * 1440) {
+        let record = run.record(at_day(21, minute));
+        let observation = opentrail_insights::Observation::parse(&record).unwrap();
+        for _ in 0..3 {
+            driver
+                .analyzer
+                .observe(&observation, driver.now, &driver.enabled);
+        }
+    }
+    driver.steady(&run.clone().by(CLEANUP, BOTO), at_day(30, 59), 2, 60);
+    let start = &driver.events[0];
+    assert_eq!(start.state, InsightState::Start);
+    assert_eq!(start.baseline_average, 3.0);
+}
+
+#[test]
 fn the_daily_recomputation_takes_in_a_new_level_and_ends_the_insight() {
     let mut driver = eight_quiet_days();
     let run = Call::write("ec2.amazonaws.com", "RunInstances");

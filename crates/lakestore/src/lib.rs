@@ -35,7 +35,7 @@ mod writer;
 pub use error::{Error, ErrorKind, Result};
 pub use import::{ImportCounts, Importer, Rejected};
 pub use manifest::FileEntry;
-pub use route::StoreSpec;
+pub use route::{InsightSource, StoreSpec};
 pub use storage::{Change, StorageOptions, StoreFiles, StoreLocation};
 pub use writer::WriterConfig;
 

@@ -28,6 +28,84 @@ pub struct StoreSpec {
     pub ingesting: bool,
     /// Retention in days, counted on `eventTime`.
     pub retention_days: u32,
+    /// The source stores whose Insights this store receives (`Insight` stores).
+    pub insight_sources: Vec<InsightSource>,
+}
+
+/// A source store of an Insights store (PutInsightSelectors with `InsightsDestination`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InsightSource {
+    /// Its ARN: the `insightSource` column of the rows it brings.
+    pub store_arn: String,
+    /// Its home Region.
+    pub home_region: String,
+    /// Whether it collects every Region's events.
+    pub multi_region: bool,
+    /// The Insights types it enables (`ApiCallRateInsight`, `ApiErrorRateInsight`).
+    pub insight_types: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct InsightHead<'a> {
+    #[serde(rename = "awsRegion", borrow, default)]
+    aws_region: Option<std::borrow::Cow<'a, str>>,
+    #[serde(rename = "insightDetails", borrow, default)]
+    insight_details: Option<InsightDetailsHead<'a>>,
+    #[serde(rename = "insightSource", default)]
+    insight_source: Option<serde::de::IgnoredAny>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct InsightDetailsHead<'a> {
+    #[serde(rename = "insightType", borrow, default)]
+    insight_type: Option<std::borrow::Cow<'a, str>>,
+    #[serde(rename = "eventCategory", borrow, default)]
+    event_category: Option<std::borrow::Cow<'a, str>>,
+}
+
+/// The source stores of `spec` that an Insights record is for: those enabling its type
+/// on management events and covering its Region. A record that already names its
+/// `insightSource` (an imported Lake export) is not the analyzer's and enters no store.
+pub fn insight_sources<'s>(spec: &'s StoreSpec, payload: &[u8]) -> Vec<&'s InsightSource> {
+    let Ok(head) = serde_json::from_slice::<InsightHead<'_>>(payload) else {
+        return Vec::new();
+    };
+    if head.insight_source.is_some() {
+        return Vec::new();
+    }
+    let Some(details) = head.insight_details else {
+        return Vec::new();
+    };
+    if details
+        .event_category
+        .as_deref()
+        .is_some_and(|category| category != "Management")
+    {
+        return Vec::new();
+    }
+    let Some(insight_type) = details.insight_type.as_deref() else {
+        return Vec::new();
+    };
+    let region = head.aws_region.as_deref().unwrap_or("");
+    spec.insight_sources
+        .iter()
+        .filter(|source| {
+            source.insight_types.iter().any(|kind| kind == insight_type)
+                && (source.multi_region || source.home_region == region)
+        })
+        .collect()
+}
+
+/// `payload` (a compact JSON object) with `"insightSource":"<arn>"` added at its end.
+pub fn with_insight_source(payload: &[u8], source_arn: &str) -> Option<Vec<u8>> {
+    let end = payload.iter().rposition(|byte| *byte == b'}')?;
+    let mut out = Vec::with_capacity(payload.len() + source_arn.len() + 20);
+    out.extend_from_slice(&payload[..end]);
+    out.extend_from_slice(b",\"insightSource\":");
+    // A string always serialises.
+    out.extend_from_slice(&serde_json::to_vec(source_arn).ok()?);
+    out.push(b'}');
+    Some(out)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -69,6 +147,7 @@ pub fn route(spec: &StoreSpec, payload: &[u8]) -> Option<String> {
             .is_some_and(|arn| spec.channel_arns.iter().any(|known| known == arn)),
         TableKind::Insights => {
             EventView::parse(payload).is_ok_and(|view| view.category() == EventCategory::Insight)
+                && !insight_sources(spec, payload).is_empty()
         }
         TableKind::CloudTrail => {
             let Ok(view) = EventView::parse(payload) else {
@@ -112,7 +191,37 @@ mod tests {
             channel_arns: vec!["arn:aws:cloudtrail:us-east-1:111122223333:channel/c".into()],
             ingesting: true,
             retention_days: 7,
+            insight_sources: vec![InsightSource {
+                store_arn: "arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/source".into(),
+                home_region: "us-east-1".into(),
+                multi_region: false,
+                insight_types: vec!["ApiCallRateInsight".into()],
+            }],
         }
+    }
+
+    const INSIGHT: &str = r#"{"eventVersion":"1.08","eventTime":"2026-03-05T02:14:00Z","awsRegion":"us-east-1","eventID":"e","eventType":"AwsCloudTrailInsight","recipientAccountId":"111122223333","sharedEventID":"s","insightDetails":{"state":"Start","eventSource":"ec2.amazonaws.com","eventName":"RunInstances","insightType":"ApiCallRateInsight"},"eventCategory":"Insight"}"#;
+
+    #[test]
+    fn insights_enter_the_destination_of_a_source_enabling_their_type() {
+        let insights = spec(TableKind::Insights);
+        assert_eq!(
+            route(&insights, INSIGHT.as_bytes()).as_deref(),
+            Some("2026-03-05")
+        );
+        let errors = INSIGHT.replace("ApiCallRateInsight", "ApiErrorRateInsight");
+        assert_eq!(route(&insights, errors.as_bytes()), None);
+        let elsewhere = INSIGHT.replace("\"us-east-1\"", "\"eu-west-1\"");
+        assert_eq!(route(&insights, elsewhere.as_bytes()), None);
+        let data = INSIGHT.replace(
+            "\"insightType\":\"ApiCallRateInsight\"",
+            "\"insightType\":\"ApiCallRateInsight\",\"eventCategory\":\"Data\"",
+        );
+        assert_eq!(route(&insights, data.as_bytes()), None);
+        let sourced = with_insight_source(INSIGHT.as_bytes(), "arn:x").unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&sourced).unwrap();
+        assert_eq!(value["insightSource"], "arn:x");
+        assert_eq!(route(&insights, &sourced), None);
     }
 
     const MANAGEMENT: &str = r#"{"eventVersion":"1.11","eventTime":"2026-01-22T16:53:53Z","eventSource":"s3.amazonaws.com","eventName":"CreateBucket","awsRegion":"us-east-1","recipientAccountId":"111122223333","eventCategory":"Management","readOnly":false}"#;

@@ -10,12 +10,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use opentrail_columnar::RowsBuilder;
+use opentrail_columnar::{RowsBuilder, TableKind};
 use opentrail_journal::{Journal, Position};
 use tokio::sync::watch;
 
 use crate::error::{Error, Result};
-use crate::route::{StoreSpec, route};
+use crate::route::{StoreSpec, insight_sources, route, with_insight_source};
 use crate::storage::StoreFiles;
 
 /// How often a writer flushes and how much it buffers.
@@ -104,6 +104,23 @@ pub(crate) fn run(
     }
 }
 
+fn push_row(
+    builder: &mut RowsBuilder,
+    row: &[u8],
+    spec: &StoreSpec,
+    event_id: &str,
+    pending_rows: &mut usize,
+) {
+    match builder.push(row) {
+        Ok(()) => *pending_rows += 1,
+        Err(error) => {
+            // Ingest checked every record already; one the columns cannot take is
+            // reported and left out rather than stopping the store.
+            tracing::warn!(store = %spec.store_id, event_id, %error, "record left out of the event data store");
+        }
+    }
+}
+
 struct Writer {
     journal: Journal,
     files: Arc<StoreFiles>,
@@ -136,16 +153,25 @@ impl Writer {
                     .pending
                     .entry(day)
                     .or_insert_with(|| RowsBuilder::new(spec.kind));
-                match builder.push(entry.payload) {
-                    Ok(()) => {
-                        self.pending_rows += 1;
-                        self.oldest.get_or_insert_with(Instant::now);
+                // An Insights store holds one row per source store the Insight is for,
+                // each naming its source (`insightSource`, spec §4.5).
+                if spec.kind == TableKind::Insights {
+                    for source in insight_sources(spec, entry.payload) {
+                        if let Some(row) = with_insight_source(entry.payload, &source.store_arn) {
+                            push_row(builder, &row, spec, entry.event_id, &mut self.pending_rows);
+                        }
                     }
-                    Err(error) => {
-                        // Ingest checked every record already; one the columns cannot
-                        // take is reported and left out rather than stopping the store.
-                        tracing::warn!(store = %spec.store_id, event_id = entry.event_id, %error, "record left out of the event data store");
-                    }
+                } else {
+                    push_row(
+                        builder,
+                        entry.payload,
+                        spec,
+                        entry.event_id,
+                        &mut self.pending_rows,
+                    );
+                }
+                if self.pending_rows > 0 {
+                    self.oldest.get_or_insert_with(Instant::now);
                 }
             }
             if let Some(end) = batch.end() {

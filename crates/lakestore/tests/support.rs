@@ -171,6 +171,7 @@ pub fn spec() -> StoreSpec {
         channel_arns: Vec::new(),
         ingesting: true,
         retention_days: 3653,
+        insight_sources: Vec::new(),
     }
 }
 

@@ -81,6 +81,29 @@
 //! max_result_bytes = 268435456
 //! # Memory the SQL engine may use for one query (sorts, joins, aggregates), in bytes.
 //! query_memory_bytes = 2147483648
+//!
+//! [insights]
+//! # Whether the Insights analyzer runs (it counts every management and data event;
+//! # Insights events are written only for trails and event data stores that enable them).
+//! enabled = true
+//! # Seconds between saves of the analyzer's state (baselines, metric series, open
+//! # Insights); it is also saved whenever it emits an Insights event, and at shutdown.
+//! save_interval_secs = 30
+//!
+//! [insights.detection]
+//! # The detection thresholds (spec §4.2 of the events spec), all optional:
+//! # baseline_days = 28           # days the baseline averages over, 1 to 90
+//! # min_baseline_days = 7        # history needed before anything is detected
+//! # start_minutes = 2            # consecutive unusual minutes that start an Insight
+//! # end_minutes = 10             # calm closed minutes that end it
+//! # sigmas = 6.0                 # threshold: max(mean + sigmas·σ, mean·ratio, mean + floor)
+//! # ratio = 10.0
+//! # floor = 5.0
+//! # rare_error_minute = 5        # errors in a minute on an API below 1 error a week
+//! # collapse_mean = 10.0         # mean calls/min from which a drop to zero is an Insight
+//! # live_minutes = 10            # how late an event may arrive and still count for detection
+//! # close_grace_seconds = 60     # wait after a minute ends before judging it closed
+//! # late_recompute_seconds = 300 # baseline recomputation after late (imported) events
 //! ```
 //!
 //! A trail's `S3BucketName` names a bucket. `[[buckets]]` tables say where one is; a bucket
@@ -185,10 +208,34 @@ pub struct Config {
     pub buckets: Vec<opentrail_blob::BucketConfig>,
     /// Lake: event data store files and queries.
     pub lake: LakeSection,
+    /// `[insights]`: the Insights analyzer.
+    pub insights: InsightsSection,
     /// The `AWS_*` variables (and `HOME`) of the environment the config was loaded with:
     /// how buckets not listed in `[[buckets]]` are reached, the standard AWS way.
     #[serde(skip)]
     pub aws_environment: Vec<(String, String)>,
+}
+
+/// `[insights]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InsightsSection {
+    /// Whether the analyzer runs. Default true.
+    pub enabled: bool,
+    /// Seconds between state saves. Default 30.
+    pub save_interval_secs: u64,
+    /// `[insights.detection]`: the detection settings.
+    pub detection: opentrail_insights::InsightsConfig,
+}
+
+impl Default for InsightsSection {
+    fn default() -> InsightsSection {
+        InsightsSection {
+            enabled: true,
+            save_interval_secs: 30,
+            detection: opentrail_insights::InsightsConfig::default(),
+        }
+    }
 }
 
 /// `[trails]`.
@@ -359,6 +406,7 @@ impl Default for Config {
             trails: TrailsSection::default(),
             buckets: Vec::new(),
             lake: LakeSection::default(),
+            insights: InsightsSection::default(),
             aws_environment: Vec::new(),
         }
     }
@@ -464,6 +512,14 @@ impl Config {
 
     fn check(&self) -> Result<(), ConfigError> {
         let invalid = |message: String| Err(ConfigError::Invalid(message));
+        if let Err(message) = self.insights.detection.check() {
+            return invalid(message);
+        }
+        if self.insights.save_interval_secs == 0 {
+            return invalid(String::from(
+                "`insights.save_interval_secs` must be at least 1",
+            ));
+        }
         if self.history.retention_days == 0 {
             return invalid(String::from("`history.retention_days` must be at least 1"));
         }

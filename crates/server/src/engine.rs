@@ -17,6 +17,7 @@ use opentrail_types::{RandomIds, SharedClock};
 use crate::buckets::ResolvedBuckets;
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::insights::InsightsSystem;
 use crate::lake::LakeSystem;
 
 /// An open data directory with its journal and history. Holds the data directory's lock:
@@ -35,6 +36,8 @@ pub struct Engine {
     pub lake: Arc<Lake>,
     /// Lake's files, queries and imports (`<data dir>/lake/`).
     pub lake_system: Arc<LakeSystem>,
+    /// The Insights analyzer (`<data dir>/insights/`).
+    pub insights: Arc<InsightsSystem>,
     /// Digest signing keys (`<data dir>/keys/`).
     pub keys: Arc<KeyRing>,
     /// Where trail buckets are, and the check trails make on them.
@@ -138,17 +141,27 @@ impl Engine {
             journal.clone(),
             Arc::clone(&lake),
             Arc::clone(&resolver),
-            clock,
+            clock.clone(),
             Arc::new(RandomIds),
+        )?;
+        let trails = Arc::new(trails);
+        let insights = InsightsSystem::open(
+            data_dir.root(),
+            config.insights.clone(),
+            journal.clone(),
+            Arc::clone(&trails),
+            Arc::clone(&lake),
+            clock,
         )?;
         let buckets = ResolvedBuckets::new(resolver);
         Ok(Engine {
             config,
             journal,
             history,
-            trails: Arc::new(trails),
+            trails,
             lake,
             lake_system: Arc::new(lake_system),
+            insights: Arc::new(insights),
             keys: Arc::new(keys),
             buckets,
             data_dir,
@@ -183,6 +196,7 @@ impl Engine {
 
     /// Writes what the history holds in memory and releases everything, the lock last.
     pub fn close(self) {
+        self.insights.stop();
         self.lake_system.stop();
         self.history.close();
         self.journal.close();

@@ -74,6 +74,14 @@ pub enum Error {
         /// What failed.
         detail: String,
     },
+    /// The Insights analyzer's saved state.
+    #[error("cannot use the Insights state `{}`: {detail}", path.display())]
+    InsightsState {
+        /// The file or folder.
+        path: std::path::PathBuf,
+        /// What failed.
+        detail: String,
+    },
     /// The digest signing keys.
     #[error("cannot open the signing keys in `{}`: {source}", path.display())]
     Keyring {

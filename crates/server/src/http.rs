@@ -363,6 +363,7 @@ async fn api(state: &Arc<State>, peer: SocketAddr, request: Request<Incoming>) -
                 statements: worker.engine.lake_system.checker(),
                 imports: worker.engine.lake_system.imports(),
                 import_launcher: worker.engine.lake_system.as_ref(),
+                insights: worker.engine.insights.as_ref(),
                 now: worker.clock.now(),
             };
             opentrail_api::call(services, &scope, operation, &body)

@@ -304,9 +304,10 @@ impl LakeSystem {
     /// What each store's writer must know, from the registry.
     fn specs(&self) -> Vec<StoreSpec> {
         let channels = self.registry.channels_snapshot();
+        let insights = self.registry.insights_configs();
         let mut specs = Vec::new();
         for store in self.registry.snapshot() {
-            specs.push(spec_of(&store, &channels));
+            specs.push(spec_of(&store, &channels, &insights));
         }
         specs
     }
@@ -379,7 +380,11 @@ impl ImportLauncher for LakeSystem {
 }
 
 /// The writer spec of one store.
-fn spec_of(store: &StoreSnapshot, channels: &[opentrail_lake::Channel]) -> StoreSpec {
+fn spec_of(
+    store: &StoreSnapshot,
+    channels: &[opentrail_lake::Channel],
+    insights: &[opentrail_lake::StoreInsights],
+) -> StoreSpec {
     let selectors = match store.kind {
         StoreKind::CloudTrailEvents => Some(CompiledSelectors::new(&SelectorConfig::Advanced(
             store.advanced_event_selectors.clone(),
@@ -396,6 +401,20 @@ fn spec_of(store: &StoreSnapshot, channels: &[opentrail_lake::Channel]) -> Store
         })
         .map(|channel| channel.arn.clone())
         .collect();
+    let insight_sources = insights
+        .iter()
+        .filter(|source| source.destination_store_arn == store.arn)
+        .map(|source| opentrail_lakestore::InsightSource {
+            store_arn: source.source_store_arn.clone(),
+            home_region: source.home_region.clone(),
+            multi_region: source.multi_region,
+            insight_types: source
+                .insight_types
+                .iter()
+                .map(|kind| kind.as_str().to_owned())
+                .collect(),
+        })
+        .collect();
     StoreSpec {
         store_id: store.id.clone(),
         account_id: store.account_id.clone(),
@@ -406,6 +425,7 @@ fn spec_of(store: &StoreSnapshot, channels: &[opentrail_lake::Channel]) -> Store
         channel_arns,
         ingesting: store.status == EventDataStoreStatus::Enabled,
         retention_days: store.retention_period_days,
+        insight_sources,
     }
 }
 

@@ -30,6 +30,7 @@ pub mod engine;
 pub mod error;
 pub mod http;
 pub mod ingest;
+pub mod insights;
 pub mod lake;
 pub mod metrics;
 pub mod principals;
@@ -147,6 +148,8 @@ impl Server {
         let delivery = start_delivery(&state)?;
         // Lake's writers, purges and resumed imports; stopped when the engine closes.
         state.engine.lake_system.start()?;
+        // The Insights analyzer; stopped (and its state saved) when the engine closes.
+        state.engine.insights.start()?;
         let graceful = GracefulShutdown::new();
         let connections = Arc::new(Semaphore::new(state.engine.config.server.max_connections));
         let header_timeout = Duration::from_secs(state.engine.config.server.request_timeout_secs);

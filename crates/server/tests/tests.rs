@@ -7,5 +7,6 @@
     reason = "tests fail by panicking"
 )]
 
+mod insights;
 mod robustness;
 mod support;

@@ -27,6 +27,7 @@ pub mod list_channels;
 pub mod list_event_data_stores;
 pub mod list_import_failures;
 pub mod list_imports;
+pub mod list_insights_metric_data;
 pub mod list_public_keys;
 pub mod list_queries;
 pub mod list_tags;
