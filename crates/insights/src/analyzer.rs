@@ -405,7 +405,9 @@ impl Analyzer {
             low: false,
             silent,
             baseline,
-            checked_through: minute,
+            // The minute in progress is judged again when it closes, and its calls are
+            // then taken into the contributors.
+            checked_through: minute.saturating_sub(1),
             last_unusual: minute,
             calm: 0,
             contributors: Contributors::default(),

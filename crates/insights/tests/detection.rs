@@ -183,12 +183,34 @@ fn an_error_storm_on_a_quiet_api_starts_in_its_first_minute() {
     assert_eq!(codes.insight[0].0, "AccessDenied");
     assert_eq!(errors[1].state, InsightState::End);
     assert_eq!(errors[1].insight_duration, 3);
+    // Every unusual minute's calls are in the End's contributors, the first included.
+    let codes = errors[1]
+        .attributions
+        .iter()
+        .find(|attribution| attribution.attribute == "errorCode")
+        .unwrap();
+    assert_eq!(codes.insight[0], (String::from("AccessDenied"), 8.0));
     assert!(
         driver
             .events
             .iter()
             .all(|event| event.key.insight_type == InsightType::ApiErrorRateInsight)
     );
+}
+
+#[test]
+fn a_one_minute_insight_ends_with_its_contributors() {
+    let mut driver = eight_quiet_days();
+    let terminate = Call::write("ec2.amazonaws.com", "TerminateInstances");
+    let denied = terminate.failing("AccessDenied").by(CLEANUP, BOTO);
+    driver.steady(&denied, at_day(8, 300), 1, 9);
+    driver.advance_to(at_day(8, 400));
+    assert_eq!(driver.events.len(), 2, "{:#?}", driver.events);
+    let end = &driver.events[1];
+    assert_eq!(end.state, InsightState::End);
+    assert_eq!(end.insight_duration, 1);
+    assert_eq!(end.insight_average, 9.0);
+    assert_eq!(end.attributions[0].insight[0], (String::from(CLEANUP), 9.0));
 }
 
 #[test]
