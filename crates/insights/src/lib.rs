@@ -9,7 +9,7 @@
 //! the same events and clock give the same Insights, with the same IDs: replaying after
 //! a crash repeats them exactly and the journal drops the repeats.
 //!
-//! [`score`] compares detected Insights with injected ground truth (precision, recall,
+//! [`score()`] compares detected Insights with injected ground truth (precision, recall,
 //! detection delay).
 #![warn(missing_docs)]
 
