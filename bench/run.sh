@@ -92,3 +92,6 @@ BENCH_NO_BUILD=1 BENCH_OUT="$out" CARGO_TARGET_DIR="$target" bench/validate.sh
 echo "== trail delivery: acknowledged by /ingest → log file durable in the bucket (delivery interval 1 s)"
 "$bench" serve-delivery --dir "$out/delivery" --seconds "$seconds" --rate 2000 --interval-secs 1
 rm -rf "$out/delivery"
+
+echo "== Insights: detection on a generated workload and the fixtures, analyzer throughput and CPU"
+BENCH_NO_BUILD=1 BENCH_OUT="$out" CARGO_TARGET_DIR="$target" bench/insights.sh

@@ -245,7 +245,7 @@ fn zlib_rs_stream(bodies: &[Vec<u8>], chunk: usize, mut sink: impl FnMut(&[u8]))
 }
 
 /// CPU time of the calling thread so far (0 where `/proc` does not say).
-fn thread_cpu() -> Duration {
+pub(crate) fn thread_cpu() -> Duration {
     std::fs::read_to_string("/proc/thread-self/schedstat")
         .ok()
         .and_then(|text| text.split_whitespace().next()?.parse::<u64>().ok())

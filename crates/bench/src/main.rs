@@ -20,6 +20,8 @@
 //! - `lake`: CloudTrail Lake on generated logs: journal import, the store's journal
 //!   writer catching up into Parquet, and four typical Lake queries (`bench/lake.sh`
 //!   compares them with DuckDB).
+//! - `insights`: the Insights analyzer on the generated event stream: parse + observe +
+//!   tick throughput on one thread, then the CPU it takes at a steady 10,000 events/s.
 //!
 //! Each prints its figures and the machine it ran on. Benchmarks are commands, never
 //! timed tests.
@@ -40,6 +42,7 @@ use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 
 mod inflate;
+mod insights;
 mod lake;
 mod records;
 mod serve;
@@ -221,6 +224,30 @@ enum Command {
         #[arg(long)]
         reuse: bool,
     },
+    /// The Insights analyzer: throughput on one thread, then CPU at a steady rate.
+    Insights {
+        /// Scratch folder (removed first and at the end): the generated logs.
+        #[arg(long)]
+        work: PathBuf,
+        /// Days of traffic; baselines (7 days) exist on the last ones.
+        #[arg(long, default_value_t = 9)]
+        days: u32,
+        /// Events per day.
+        #[arg(long, default_value_t = 100_000)]
+        events_per_day: u64,
+        /// Seed of the traffic.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Accounts.
+        #[arg(long, default_value_t = 3)]
+        accounts: usize,
+        /// Events per second of wall time in the paced run.
+        #[arg(long, default_value_t = 10_000)]
+        rate: u64,
+        /// Seconds of the paced run.
+        #[arg(long, default_value_t = 10)]
+        paced_seconds: u64,
+    },
 }
 
 fn parse_event_time(text: &str) -> Result<Timestamp, String> {
@@ -323,6 +350,23 @@ fn main() -> anyhow::Result<()> {
             runs,
             workers,
             reuse,
+        }),
+        Command::Insights {
+            work,
+            days,
+            events_per_day,
+            seed,
+            accounts,
+            rate,
+            paced_seconds,
+        } => insights::run(&insights::Args {
+            work,
+            days,
+            events_per_day,
+            seed,
+            accounts,
+            rate,
+            paced_seconds,
         }),
     }
 }

@@ -40,6 +40,11 @@ pub enum Command {
     /// Validate a trail's digest and log files, with the options, output and exit status
     /// of `aws cloudtrail validate-logs`.
     ValidateLogs(crate::validate_logs::ValidateLogsArgs),
+    /// Replay CloudTrail logs through the Insights analyzer (`detect`), or measure its
+    /// recall, precision and delay on a generated workload with injected anomalies
+    /// (`evaluate`).
+    #[command(subcommand)]
+    Insights(crate::insights::InsightsCommand),
 }
 
 /// Where the data lives.

@@ -11,6 +11,7 @@ mod cli;
 mod engine;
 mod generate;
 mod import;
+mod insights;
 mod lookup_events;
 mod query;
 mod serve;
@@ -57,6 +58,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<Outcome> {
         cli::Command::Query(args) => query::run(args),
         cli::Command::Generate(args) => generate::run(args),
         cli::Command::ValidateLogs(args) => validate_logs::run(args),
+        cli::Command::Insights(command) => insights::run(command),
     }
 }
 
