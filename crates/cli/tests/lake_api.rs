@@ -3,9 +3,8 @@
 //! (`lake_e2e.py`), across a restart.
 
 use std::path::Path;
-use std::process::Command;
 
-use crate::support::{Served, launch};
+use crate::support::{Served, launch, run_script};
 
 /// Lake writers flush every 200 ms, so that sent events are soon queryable.
 const ENV: &[(&str, &str)] = &[("OPENTRAIL__LAKE__FLUSH_INTERVAL_MS", "200")];
@@ -15,25 +14,16 @@ fn serve(data_dir: &Path) -> Served {
 }
 
 fn run_e2e(served: &Served, data_dir: &Path, state: &Path, phase: &str) {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let output = Command::new("python3")
-        .arg(manifest.join("tests/lake_e2e.py"))
-        .env("OPENTRAIL_ENDPOINT", &served.endpoint)
-        .env("OPENTRAIL_CREDENTIALS", data_dir.join("credentials"))
-        .env("OPENTRAIL_DATA_DIR", data_dir)
-        .env(
-            "OPENTRAIL_FIXTURES",
-            manifest.join("../imports/testdata/bucket"),
-        )
-        .env("OPENTRAIL_STATE", state)
-        .env("OPENTRAIL_PHASE", phase)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "lake_e2e.py ({phase}) failed:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../imports/testdata/bucket");
+    run_script(
+        "lake_e2e.py",
+        served,
+        data_dir,
+        phase,
+        &[
+            ("OPENTRAIL_FIXTURES", fixtures.as_os_str()),
+            ("OPENTRAIL_STATE", state.as_os_str()),
+        ],
     );
 }
 

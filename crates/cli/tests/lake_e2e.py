@@ -29,8 +29,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -41,6 +39,8 @@ import botocore
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+
+from e2e_support import admin_key, aws, check, fail
 
 ENDPOINT = os.environ["OPENTRAIL_ENDPOINT"]
 REGION = "us-east-1"
@@ -59,41 +59,7 @@ TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$")
 DEADLINE_SECS = 30
 
 
-def fail(message):
-    print(f"lake_e2e: FAILED: {message}", file=sys.stderr)
-    sys.exit(1)
-
-
-def check(condition, message):
-    if not condition:
-        fail(message)
-
-
-def admin_key():
-    profile = {}
-    with open(os.environ["OPENTRAIL_CREDENTIALS"]) as file:
-        for line in file:
-            if "=" in line and not line.startswith("#"):
-                name, value = line.split("=", 1)
-                profile[name.strip()] = value.strip()
-    return profile["aws_access_key_id"], profile["aws_secret_access_key"]
-
-
 KEY = admin_key()
-
-
-def aws(args, expect_ok=True):
-    """Runs the real aws CLI with the admin key; returns the parsed output or stderr."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
-    env["AWS_CONFIG_FILE"] = os.devnull
-    env["AWS_SHARED_CREDENTIALS_FILE"] = os.environ["OPENTRAIL_CREDENTIALS"]
-    command = ["aws", "--endpoint-url", ENDPOINT, "--region", REGION, "--output", "json", "cloudtrail"]
-    completed = subprocess.run(command + args, env=env, capture_output=True, text=True, timeout=120)
-    if expect_ok:
-        check(completed.returncode == 0, f"aws cloudtrail {' '.join(args)} failed: {completed.stderr}")
-        return json.loads(completed.stdout) if completed.stdout.strip() else {}
-    check(completed.returncode != 0, f"aws cloudtrail {' '.join(args)} should have failed")
-    return completed.stderr
 
 
 def client(service="cloudtrail"):

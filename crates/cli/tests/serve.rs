@@ -1,10 +1,9 @@
 //! `opentrail serve`, driven by the real aws CLI and boto3 (`serve_e2e.py`).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
-use crate::support::{Served, launch, opentrail, signed_request, stderr};
+use crate::support::{Served, launch, opentrail, run_script, signed_request, stderr};
 
 const AUDITOR: (&str, &str) = ("AKIAAUDITOR000000001", "auditor-secret-0123456789");
 const SHIPPER: (&str, &str) = ("AKIASHIPPER000000001", "shipper-secret-0123456789");
@@ -44,21 +43,17 @@ fn serve(data_dir: &Path, config: &Path) -> Served {
 }
 
 fn run_e2e(served: &Served, data_dir: &Path, phase: &str) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/serve_e2e.py");
-    let output = Command::new("python3")
-        .arg(script)
-        .env("OPENTRAIL_ENDPOINT", &served.endpoint)
-        .env("OPENTRAIL_CREDENTIALS", data_dir.join("credentials"))
-        .env("OPENTRAIL_AUDITOR", format!("{}:{}", AUDITOR.0, AUDITOR.1))
-        .env("OPENTRAIL_SHIPPER", format!("{}:{}", SHIPPER.0, SHIPPER.1))
-        .env("OPENTRAIL_PHASE", phase)
-        .output()
-        .unwrap();
-    let printed = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "serve_e2e.py ({phase}) failed:\n{printed}\n{}",
-        String::from_utf8_lossy(&output.stderr)
+    let auditor = format!("{}:{}", AUDITOR.0, AUDITOR.1);
+    let shipper = format!("{}:{}", SHIPPER.0, SHIPPER.1);
+    run_script(
+        "serve_e2e.py",
+        served,
+        data_dir,
+        phase,
+        &[
+            ("OPENTRAIL_AUDITOR", std::ffi::OsStr::new(&auditor)),
+            ("OPENTRAIL_SHIPPER", std::ffi::OsStr::new(&shipper)),
+        ],
     );
 }
 

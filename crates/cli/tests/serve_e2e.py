@@ -18,7 +18,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -28,6 +27,8 @@ import botocore
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+
+from e2e_support import admin_key, check, fail
 
 ENDPOINT = os.environ["OPENTRAIL_ENDPOINT"]
 REGION = "us-east-1"
@@ -41,26 +42,6 @@ PHASE = os.environ.get("OPENTRAIL_PHASE", "first")
 WINDOW = ["--start-time", "2020-01-01T00:00:00Z", "--end-time", "2020-01-02T00:00:00Z"]
 NAMES = ["GetObject", "PutObject", "ListBuckets", "CreateUser", "DeleteUser"]
 USERS = ["alice", "bob", "carol"]
-
-
-def fail(message):
-    print(f"serve_e2e: FAILED: {message}", file=sys.stderr)
-    sys.exit(1)
-
-
-def check(condition, message):
-    if not condition:
-        fail(message)
-
-
-def admin_key():
-    profile = {}
-    with open(os.environ["OPENTRAIL_CREDENTIALS"]) as file:
-        for line in file:
-            if "=" in line and not line.startswith("#"):
-                name, value = line.split("=", 1)
-                profile[name.strip()] = value.strip()
-    return profile["aws_access_key_id"], profile["aws_secret_access_key"]
 
 
 def record(index, account):

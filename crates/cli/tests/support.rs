@@ -217,3 +217,37 @@ pub fn call_api(endpoint: &str, key: (&str, &str), operation: &str, body: &str) 
     assert_eq!(status, 200, "{operation}: {answer}");
     answer
 }
+
+/// Runs the end-to-end script `tests/<script>` with python3 against `served`: the
+/// endpoint, the admin key's credentials file, the data directory and `phase` in its
+/// environment, plus `extra`. Panics with what it printed when it fails; returns its
+/// standard output.
+pub fn run_script(
+    script: &str,
+    served: &Served,
+    data_dir: &Path,
+    phase: &str,
+    extra: &[(&str, &std::ffi::OsStr)],
+) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(script);
+    let mut command = std::process::Command::new("python3");
+    command
+        .arg(path)
+        .env("OPENTRAIL_ENDPOINT", &served.endpoint)
+        .env("OPENTRAIL_CREDENTIALS", data_dir.join("credentials"))
+        .env("OPENTRAIL_DATA_DIR", data_dir)
+        .env("OPENTRAIL_PHASE", phase);
+    for (name, value) in extra {
+        command.env(name, value);
+    }
+    let output = command.output().unwrap();
+    let printed = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{script} ({phase}) failed:\n{printed}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    printed
+}

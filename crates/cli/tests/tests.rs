@@ -9,6 +9,8 @@
 mod aws_cli;
 mod commands;
 mod delivery_crash;
+mod insights;
+mod insights_api;
 mod integrity;
 mod lake_api;
 mod lake_cli;

@@ -2,9 +2,8 @@
 //! (`trails_e2e.py`), across a restart.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use crate::support::{Served, launch};
+use crate::support::{Served, launch, run_script};
 
 const AUDITOR: (&str, &str) = ("AKIAAUDITOR000000002", "auditor-secret-9876543210");
 
@@ -35,21 +34,13 @@ fn serve(data_dir: &Path, config: &Path) -> Served {
 }
 
 fn run_e2e(served: &Served, data_dir: &Path, phase: &str) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/trails_e2e.py");
-    let output = Command::new("python3")
-        .arg(script)
-        .env("OPENTRAIL_ENDPOINT", &served.endpoint)
-        .env("OPENTRAIL_CREDENTIALS", data_dir.join("credentials"))
-        .env("OPENTRAIL_DATA_DIR", data_dir)
-        .env("OPENTRAIL_AUDITOR", format!("{}:{}", AUDITOR.0, AUDITOR.1))
-        .env("OPENTRAIL_PHASE", phase)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "trails_e2e.py ({phase}) failed:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+    let auditor = format!("{}:{}", AUDITOR.0, AUDITOR.1);
+    run_script(
+        "trails_e2e.py",
+        served,
+        data_dir,
+        phase,
+        &[("OPENTRAIL_AUDITOR", std::ffi::OsStr::new(&auditor))],
     );
 }
 

@@ -14,13 +14,12 @@ admin account 111111111111) and stops it afterwards. Environment:
 Exits non-zero with a message on the first failed check.
 """
 
-import json
 import os
-import subprocess
-import sys
 
 import boto3
 import botocore
+
+from e2e_support import admin_key, aws, check, fail
 
 ENDPOINT = os.environ["OPENTRAIL_ENDPOINT"]
 REGION = "us-east-1"
@@ -33,40 +32,6 @@ BUCKET = "audit-logs"
 
 def arn(name):
     return f"arn:aws:cloudtrail:{REGION}:{ADMIN_ACCOUNT}:trail/{name}"
-
-
-def fail(message):
-    print(f"trails_e2e: FAILED: {message}", file=sys.stderr)
-    sys.exit(1)
-
-
-def check(condition, message):
-    if not condition:
-        fail(message)
-
-
-def admin_key():
-    profile = {}
-    with open(os.environ["OPENTRAIL_CREDENTIALS"]) as file:
-        for line in file:
-            if "=" in line and not line.startswith("#"):
-                name, value = line.split("=", 1)
-                profile[name.strip()] = value.strip()
-    return profile["aws_access_key_id"], profile["aws_secret_access_key"]
-
-
-def aws(args, expect_ok=True):
-    """Runs the real aws CLI with the admin key; returns the parsed output or stderr."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
-    env["AWS_CONFIG_FILE"] = os.devnull
-    env["AWS_SHARED_CREDENTIALS_FILE"] = os.environ["OPENTRAIL_CREDENTIALS"]
-    command = ["aws", "--endpoint-url", ENDPOINT, "--region", REGION, "--output", "json", "cloudtrail"]
-    completed = subprocess.run(command + args, env=env, capture_output=True, text=True, timeout=120)
-    if expect_ok:
-        check(completed.returncode == 0, f"aws cloudtrail {' '.join(args)} failed: {completed.stderr}")
-        return json.loads(completed.stdout) if completed.stdout.strip() else {}
-    check(completed.returncode != 0, f"aws cloudtrail {' '.join(args)} should have failed")
-    return completed.stderr
 
 
 def client(key):
