@@ -73,13 +73,13 @@ def until(what, probe, deadline_secs=30, pause_secs=0.1):
 
 def signed_post(path, body, headers, key):
     """POSTs `body` to the server's `path`, signed for `cloudtrail` with `key`; returns the
-    status and the JSON answer."""
+    status, the response headers and the JSON answer."""
     endpoint = os.environ["OPENTRAIL_ENDPOINT"]
     request = AWSRequest(method="POST", url=endpoint + path, data=body, headers=headers)
     SigV4Auth(Credentials(key[0], key[1]), "cloudtrail", REGION).add_auth(request)
     prepared = urllib.request.Request(endpoint + path, data=body, method="POST", headers=dict(request.headers.items()))
     try:
         with urllib.request.urlopen(prepared, timeout=60) as response:
-            return response.status, json.loads(response.read())
+            return response.status, dict(response.headers.items()), json.loads(response.read())
     except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
+        return error.code, dict(error.headers.items()), json.loads(error.read())

@@ -55,7 +55,7 @@ CT = boto3.client(
 def ingest(records):
     for start in range(0, len(records), 5000):
         body = "\n".join(json.dumps(one) for one in records[start : start + 5000]).encode()
-        status, answer = signed_post("/ingest", body, {"Content-Type": "application/x-ndjson"}, KEY)
+        status, _, answer = signed_post("/ingest", body, {"Content-Type": "application/x-ndjson"}, KEY)
         check(status == 200, f"/ingest answered {status}: {answer}")
 
 

@@ -21,17 +21,13 @@ import json
 import os
 import subprocess
 import time
-import urllib.request
 import uuid
 from datetime import datetime, timedelta, timezone
 
 import boto3
 import rsa
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
 
-from e2e_support import admin_key, check
+from e2e_support import admin_key, check, signed_post
 
 ENDPOINT = os.environ["OPENTRAIL_ENDPOINT"]
 MOTO = os.environ["MOTO_ENDPOINT"]
@@ -83,18 +79,8 @@ def s3():
 
 def ingest(records):
     body = "\n".join(json.dumps(record) for record in records).encode()
-    request = AWSRequest(
-        method="POST",
-        url=f"{ENDPOINT}/ingest",
-        data=body,
-        headers={"Content-Type": "application/x-ndjson"},
-    )
-    SigV4Auth(Credentials(KEY[0], KEY[1]), "cloudtrail", REGION).add_auth(request)
-    prepared = urllib.request.Request(
-        request.url, data=body, headers=dict(request.headers), method="POST"
-    )
-    with urllib.request.urlopen(prepared, timeout=30) as response:
-        answer = json.loads(response.read())
+    status, _, answer = signed_post("/ingest", body, {"Content-Type": "application/x-ndjson"}, KEY)
+    check(status == 200, f"ingest answered {status}: {answer}")
     check(answer.get("FailedRecordCount", 0) == 0, f"ingest refused records: {answer}")
 
 

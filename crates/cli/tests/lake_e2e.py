@@ -30,17 +30,12 @@ import os
 import re
 import shutil
 import time
-import urllib.error
-import urllib.request
 import uuid
 
 import boto3
 import botocore
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
 
-from e2e_support import admin_key, aws, check, fail
+from e2e_support import admin_key, aws, check, fail, signed_post
 
 ENDPOINT = os.environ["OPENTRAIL_ENDPOINT"]
 REGION = "us-east-1"
@@ -169,14 +164,8 @@ def wait_count(statement, wanted):
 
 
 def signed(path, body, headers):
-    request = AWSRequest(method="POST", url=ENDPOINT + path, data=body, headers=headers)
-    SigV4Auth(Credentials(KEY[0], KEY[1]), "cloudtrail", REGION).add_auth(request)
-    prepared = urllib.request.Request(ENDPOINT + path, data=body, method="POST", headers=dict(request.headers.items()))
-    try:
-        with urllib.request.urlopen(prepared, timeout=60) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
+    status, _, answer = signed_post(path, body, headers, KEY)
+    return status, answer
 
 
 NAMES = ["GetObject", "PutObject", "ListBuckets", "CreateUser", "DeleteUser"]

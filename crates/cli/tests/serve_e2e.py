@@ -24,11 +24,8 @@ import urllib.request
 
 import boto3
 import botocore
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
 
-from e2e_support import admin_key, check, fail
+from e2e_support import admin_key, check, fail, signed_post
 
 ENDPOINT = os.environ["OPENTRAIL_ENDPOINT"]
 REGION = "us-east-1"
@@ -111,16 +108,7 @@ def client(key):
 
 
 def signed(path, body, key, headers):
-    request = AWSRequest(method="POST", url=ENDPOINT + path, data=body, headers=headers)
-    SigV4Auth(Credentials(key[0], key[1]), "cloudtrail", REGION).add_auth(request)
-    prepared = urllib.request.Request(
-        ENDPOINT + path, data=body, method="POST", headers=dict(request.headers.items())
-    )
-    try:
-        with urllib.request.urlopen(prepared, timeout=60) as response:
-            return response.status, dict(response.headers.items()), json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers.items()), json.loads(error.read())
+    return signed_post(path, body, headers, key)
 
 
 def ingest(key, records, lines=True, gzipped=False):
