@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::InsightsConfig;
 use crate::event::{Attribution, InsightEvent, InsightState, event_id, shared_event_id};
-use crate::key::{InsightType, KeyRef, SeriesKey, SourceCategory, write_scope_text};
+use crate::key::{InsightType, KeyRef, SeriesKey, SourceEventCategory, write_scope_text};
 use crate::observe::Observation;
 use crate::tally::{ATTRIBUTES, Contributors, Strings};
 
@@ -284,8 +284,8 @@ impl Analyzer {
                 values: &values,
             };
             let category = match observation.category {
-                EventCategory::Data => SourceCategory::Data,
-                _ => SourceCategory::Management,
+                EventCategory::Data => SourceEventCategory::Data,
+                _ => SourceEventCategory::Management,
             };
             if call {
                 self.count(
@@ -315,7 +315,7 @@ impl Analyzer {
         &mut self,
         buffer: &mut String,
         observation: &Observation<'_>,
-        (category, insight_type): (SourceCategory, InsightType),
+        (category, insight_type): (SourceEventCategory, InsightType),
         counted: &Counted<'_>,
         now: Timestamp,
         enablement: &dyn Enablement,

@@ -4,7 +4,7 @@ use opentrail_types::Timestamp;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::key::{InsightType, SeriesKey, SourceCategory};
+use crate::key::{InsightType, SeriesKey, SourceEventCategory};
 
 /// `insightDetails.state`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
@@ -193,8 +193,8 @@ impl InsightEvent {
                     InsightType::ApiCallRateInsight => None,
                 },
                 event_category: match self.key.category {
-                    SourceCategory::Data => Some("Data"),
-                    SourceCategory::Management => None,
+                    SourceEventCategory::Data => Some("Data"),
+                    SourceEventCategory::Management => None,
                 },
                 insight_context: Context {
                     statistics: Statistics {

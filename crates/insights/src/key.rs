@@ -2,54 +2,8 @@
 
 use std::fmt::Write as _;
 
+pub use opentrail_selectors::{InsightType, SourceEventCategory};
 use serde::{Deserialize, Serialize};
-
-/// `InsightType`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum InsightType {
-    /// Write management calls (or data calls) per minute.
-    ApiCallRateInsight,
-    /// Failed calls per minute, per error code.
-    ApiErrorRateInsight,
-}
-
-impl InsightType {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InsightType::ApiCallRateInsight => "ApiCallRateInsight",
-            InsightType::ApiErrorRateInsight => "ApiErrorRateInsight",
-        }
-    }
-
-    /// Reads a wire name.
-    pub fn from_wire(name: &str) -> Option<InsightType> {
-        match name {
-            "ApiCallRateInsight" => Some(InsightType::ApiCallRateInsight),
-            "ApiErrorRateInsight" => Some(InsightType::ApiErrorRateInsight),
-            _ => None,
-        }
-    }
-}
-
-/// Which events a series counts: management events, or data events (trails only).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum SourceCategory {
-    /// Management events.
-    Management,
-    /// Data events.
-    Data,
-}
-
-impl SourceCategory {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SourceCategory::Management => "Management",
-            SourceCategory::Data => "Data",
-        }
-    }
-}
 
 /// One per-minute series: an account and Region (Insights are analysed per Region), the
 /// category and type, and the API (plus the error code for error rates).
@@ -60,7 +14,7 @@ pub struct SeriesKey {
     /// `awsRegion` of the counted events.
     pub region: String,
     /// Management or data events.
-    pub category: SourceCategory,
+    pub category: SourceEventCategory,
     /// What is counted.
     pub insight_type: InsightType,
     /// `eventSource`.
@@ -80,7 +34,7 @@ const SEPARATOR: char = '\u{1f}';
 pub(crate) struct KeyRef<'a> {
     pub(crate) account: &'a str,
     pub(crate) region: &'a str,
-    pub(crate) category: SourceCategory,
+    pub(crate) category: SourceEventCategory,
     pub(crate) insight_type: InsightType,
     pub(crate) event_source: &'a str,
     pub(crate) event_name: &'a str,

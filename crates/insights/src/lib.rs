@@ -26,7 +26,7 @@ mod tally;
 pub use analyzer::{Analyzer, Enablement};
 pub use config::InsightsConfig;
 pub use event::{Attribution, InsightEvent, InsightState};
-pub use key::{InsightType, SeriesKey, SourceCategory};
+pub use key::{InsightType, SeriesKey, SourceEventCategory};
 pub use metrics::{MetricQuery, Period};
 pub use observe::Observation;
 pub use score::{Injected, Score, score};

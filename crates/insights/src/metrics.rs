@@ -7,7 +7,7 @@ use crate::analyzer::{
     Analyzer, FIVE_POINTS_DAYS, HOUR_POINTS_DAYS, MINUTE_POINTS_DAYS, MINUTES_PER_DAY, minute_of,
     minute_start,
 };
-use crate::key::{InsightType, KeyRef, SourceCategory};
+use crate::key::{InsightType, KeyRef, SourceEventCategory};
 
 /// `Period`: the length of one point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +57,7 @@ pub struct MetricQuery {
     /// The Region asked about.
     pub region: String,
     /// Management events, or data events (`TrailName` given).
-    pub category: SourceCategory,
+    pub category: SourceEventCategory,
     /// `InsightType`.
     pub insight_type: InsightType,
     /// `EventSource`.

@@ -2,7 +2,7 @@
 
 use opentrail_insights::{
     Analyzer, InsightState, InsightType, InsightsConfig, MetricQuery, Period, SnapshotError,
-    SourceCategory,
+    SourceEventCategory,
 };
 
 use crate::support::{ACCOUNT, Call, Driver, REGION, day0, minutes};
@@ -41,7 +41,7 @@ fn query(period: Period, fill_with_zeros: bool, from: i64, to: i64) -> MetricQue
     MetricQuery {
         account: String::from(ACCOUNT),
         region: String::from(REGION),
-        category: SourceCategory::Management,
+        category: SourceEventCategory::Management,
         insight_type: InsightType::ApiCallRateInsight,
         event_source: String::from("ec2.amazonaws.com"),
         event_name: String::from("RunInstances"),

@@ -2,7 +2,7 @@
 
 use opentrail_columnar::TableKind;
 use opentrail_event::EventCategory;
-use opentrail_selectors::{CompiledSelectors, EventView};
+use opentrail_selectors::{CompiledSelectors, EventView, InsightType};
 use serde::Deserialize;
 
 /// What the writer needs to know of a store to route records into it.
@@ -41,8 +41,8 @@ pub struct InsightSource {
     pub home_region: String,
     /// Whether it collects every Region's events.
     pub multi_region: bool,
-    /// The Insights types it enables (`ApiCallRateInsight`, `ApiErrorRateInsight`).
-    pub insight_types: Vec<String>,
+    /// The Insights types it enables.
+    pub insight_types: Vec<InsightType>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -90,7 +90,10 @@ pub fn insight_sources<'s>(spec: &'s StoreSpec, payload: &[u8]) -> Vec<&'s Insig
     spec.insight_sources
         .iter()
         .filter(|source| {
-            source.insight_types.iter().any(|kind| kind == insight_type)
+            source
+                .insight_types
+                .iter()
+                .any(|kind| kind.as_str() == insight_type)
                 && (source.multi_region || source.home_region == region)
         })
         .collect()
@@ -195,7 +198,7 @@ mod tests {
                 store_arn: "arn:aws:cloudtrail:us-east-1:111122223333:eventdatastore/source".into(),
                 home_region: "us-east-1".into(),
                 multi_region: false,
-                insight_types: vec!["ApiCallRateInsight".into()],
+                insight_types: vec![InsightType::ApiCallRateInsight],
             }],
         }
     }

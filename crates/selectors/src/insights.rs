@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::model::{AdvancedEventSelector, AdvancedFieldSelector};
 
 /// `InsightType`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum InsightType {
     /// Unusual call volume.
     ApiCallRateInsight,
@@ -53,7 +53,7 @@ impl InsightType {
 }
 
 /// `SourceEventCategory`: which events an Insights type analyzes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum SourceEventCategory {
     /// Management events.
     Management,

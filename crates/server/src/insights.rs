@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use opentrail_insights::{
     Analyzer, Enablement, InsightType, InsightsConfig, MetricQuery, Observation, SeriesKey,
-    SourceCategory,
+    SourceEventCategory,
 };
 use opentrail_journal::{AppendEntry, Journal, Position};
 use opentrail_lake::Lake;
@@ -63,7 +63,7 @@ struct Enabled {
 
 impl Enablement for Enabled {
     fn enabled(&self, key: &SeriesKey) -> bool {
-        key.category == SourceCategory::Management
+        key.category == SourceEventCategory::Management
             && self.entries.iter().any(|(account, region, kind)| {
                 *account == key.account
                     && *kind == key.insight_type
@@ -165,11 +165,6 @@ impl InsightsSystem {
             .metric_series(query, now)
     }
 
-    /// The detection settings in force.
-    pub fn config(&self) -> InsightsConfig {
-        self.settings.detection.clone()
-    }
-
     fn enabled(&self) -> Enabled {
         let mut enabled = Enabled::default();
         for trail in self.trails.snapshot() {
@@ -178,26 +173,24 @@ impl InsightsSystem {
             }
             let region = (!trail.is_multi_region_trail).then(|| trail.home_region.clone());
             for selector in &trail.insight_selectors {
-                let management = selector
+                if selector
                     .effective_categories()
-                    .iter()
-                    .any(|category| category.as_str() == "Management");
-                let kind = InsightType::from_wire(selector.insight_type.as_str());
-                if let (true, Some(kind)) = (management, kind) {
-                    enabled
-                        .entries
-                        .push((trail.account_id.clone(), region.clone(), kind));
+                    .contains(&SourceEventCategory::Management)
+                {
+                    enabled.entries.push((
+                        trail.account_id.clone(),
+                        region.clone(),
+                        selector.insight_type,
+                    ));
                 }
             }
         }
         for store in self.lake.insights_configs() {
             let region = (!store.multi_region).then(|| store.home_region.clone());
             for kind in &store.insight_types {
-                if let Some(kind) = InsightType::from_wire(kind.as_str()) {
-                    enabled
-                        .entries
-                        .push((store.account_id.clone(), region.clone(), kind));
-                }
+                enabled
+                    .entries
+                    .push((store.account_id.clone(), region.clone(), *kind));
             }
         }
         enabled

@@ -408,11 +408,7 @@ fn spec_of(
             store_arn: source.source_store_arn.clone(),
             home_region: source.home_region.clone(),
             multi_region: source.multi_region,
-            insight_types: source
-                .insight_types
-                .iter()
-                .map(|kind| kind.as_str().to_owned())
-                .collect(),
+            insight_types: source.insight_types.clone(),
         })
         .collect();
     StoreSpec {

@@ -14,7 +14,7 @@
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
-use opentrail_insights::{InsightType, MetricQuery, Period, SourceCategory};
+use opentrail_insights::{InsightType, MetricQuery, Period, SourceEventCategory};
 use opentrail_types::Timestamp;
 
 use crate::dispatch::{Scope, Services};
@@ -271,9 +271,9 @@ pub fn handle(
     let (category, trail_arn) = match request.trail_name {
         Some(name) => {
             let trail = services.trails.get_trail(&caller(scope), &name)?;
-            (SourceCategory::Data, Some(trail.arn))
+            (SourceEventCategory::Data, Some(trail.arn))
         }
-        None => (SourceCategory::Management, None),
+        None => (SourceEventCategory::Management, None),
     };
     let query = MetricQuery {
         account: scope.account_id.clone(),

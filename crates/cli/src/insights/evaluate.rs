@@ -8,7 +8,8 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use opentrail_generate::{GenerateConfig, Summary, generate};
 use opentrail_insights::{
-    Injected, InsightState, InsightType, InsightsConfig, Score, SeriesKey, SourceCategory, score,
+    Injected, InsightState, InsightType, InsightsConfig, Score, SeriesKey, SourceEventCategory,
+    score,
 };
 use opentrail_types::Timestamp;
 use serde::Serialize;
@@ -280,7 +281,7 @@ fn injected_truth(planned: &[Planned], summary: &Summary) -> anyhow::Result<Vec<
             key: SeriesKey {
                 account: truth.account_id.clone(),
                 region: truth.region.clone(),
-                category: SourceCategory::Management,
+                category: SourceEventCategory::Management,
                 insight_type: if truth.error_code.is_some() {
                     InsightType::ApiErrorRateInsight
                 } else {
