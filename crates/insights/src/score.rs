@@ -62,16 +62,22 @@ impl Score {
 // first unusual minute may hold the anomaly's first calls and earlier background calls.
 const EARLY_MS: i64 = 120_000;
 
-fn same_api(left: &SeriesKey, right: &SeriesKey) -> bool {
-    left.account == right.account
-        && left.region == right.region
-        && left.category == right.category
-        && left.event_source == right.event_source
-        && left.event_name == right.event_name
-}
+impl Injected {
+    /// Whether a Start on `key` at `time` belongs to this injection: the same API (any
+    /// Insights type: an error storm of a write API also raises its call rate) and a time
+    /// inside it, or up to two minutes before its first minute.
+    pub fn explains(&self, key: &SeriesKey, time: Timestamp) -> bool {
+        self.key.account == key.account
+            && self.key.region == key.region
+            && self.key.category == key.category
+            && self.key.event_source == key.event_source
+            && self.key.event_name == key.event_name
+            && self.covers(time)
+    }
 
-fn in_time(injected: &Injected, time: Timestamp) -> bool {
-    time.as_millis() >= injected.start.as_millis() - EARLY_MS && time < injected.end
+    fn covers(&self, time: Timestamp) -> bool {
+        time.as_millis() >= self.start.as_millis() - EARLY_MS && time < self.end
+    }
 }
 
 /// Scores the Start events among `events` against `injected`.
@@ -86,7 +92,7 @@ pub fn score(injected: &[Injected], events: &[InsightEvent]) -> Score {
     for anomaly in &anomalies {
         let first = starts
             .iter()
-            .filter(|start| start.key == anomaly.key && in_time(anomaly, start.event_time))
+            .filter(|start| start.key == anomaly.key && anomaly.covers(start.event_time))
             .min_by_key(|start| start.emitted_at);
         match first {
             Some(start) => delays
@@ -96,9 +102,9 @@ pub fn score(injected: &[Injected], events: &[InsightEvent]) -> Score {
     }
     let mut false_starts = Vec::new();
     for start in &starts {
-        let explained = anomalies.iter().any(|anomaly| {
-            same_api(&anomaly.key, &start.key) && in_time(anomaly, start.event_time)
-        });
+        let explained = anomalies
+            .iter()
+            .any(|anomaly| anomaly.explains(&start.key, start.event_time));
         if !explained {
             false_starts.push((*start).clone());
         }

@@ -299,18 +299,6 @@ fn injected_truth(planned: &[Planned], summary: &Summary) -> anyhow::Result<Vec<
     Ok(injected)
 }
 
-fn same_api(left: &SeriesKey, right: &SeriesKey) -> bool {
-    left.account == right.account
-        && left.region == right.region
-        && left.event_source == right.event_source
-        && left.event_name == right.event_name
-}
-
-/// Whether `time` falls in `injected` as [`score`] counts it (up to two minutes early).
-fn during(injected: &Injected, time: Timestamp) -> bool {
-    time.as_millis() >= injected.start.as_millis() - 2 * MINUTE_MS && time < injected.end
-}
-
 fn evaluate_report(
     args: &EvaluateArgs,
     config: &InsightsConfig,
@@ -330,7 +318,7 @@ fn evaluate_report(
             let reported = scored
                 .false_starts
                 .iter()
-                .any(|start| same_api(&start.key, &truth.key) && during(truth, start.event_time));
+                .any(|start| truth.explains(&start.key, start.event_time));
             (None, None, Some(reported))
         };
         injections.push(InjectionReport {
@@ -369,11 +357,9 @@ fn evaluate_report(
             key: start.key.clone(),
             time: start.event_time.format_event_time(),
             decided_at: start.emitted_at.format_event_time(),
-            decoy: injected.iter().any(|truth| {
-                !truth.anomalous
-                    && same_api(&truth.key, &start.key)
-                    && during(truth, start.event_time)
-            }),
+            decoy: injected
+                .iter()
+                .any(|truth| !truth.anomalous && truth.explains(&start.key, start.event_time)),
         })
         .collect();
     let max_delay = scored.max_delay();
