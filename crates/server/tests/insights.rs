@@ -44,6 +44,19 @@ fn ok(server: &TestServer, operation: &str, body: &Value) -> Value {
     answer.json()
 }
 
+/// ListInsightsMetricData of RunInstances' call rate, with `members` added.
+fn run_instances_rates(server: &TestServer, members: &Value) -> Value {
+    let mut body = json!({
+        "EventSource": "ec2.amazonaws.com",
+        "EventName": "RunInstances",
+        "InsightType": "ApiCallRateInsight",
+    });
+    if let (Some(body), Some(members)) = (body.as_object_mut(), members.as_object()) {
+        body.extend(members.clone());
+    }
+    ok(server, "ListInsightsMetricData", &body)
+}
+
 fn record(time: Timestamp, arn: &str) -> String {
     json!({
         "eventVersion": "1.08",
@@ -196,16 +209,8 @@ fn a_burst_becomes_an_insight_in_history_trails_lake_and_metrics() {
     // Counted (and the baseline recomputed in the same step) before the burst comes: a
     // burst read in one batch with late history would be judged on the older baseline.
     wait_for("the history counted", &clock, || {
-        let series = ok(
-            &server,
-            "ListInsightsMetricData",
-            &json!({
-                "EventSource": "ec2.amazonaws.com",
-                "EventName": "RunInstances",
-                "InsightType": "ApiCallRateInsight",
-                "StartTime": day0.as_epoch_seconds_f64(),
-            }),
-        );
+        let series =
+            run_instances_rates(&server, &json!({"StartTime": day0.as_epoch_seconds_f64()}));
         let total: f64 = series["Values"]
             .as_array()?
             .iter()
@@ -296,18 +301,12 @@ fn a_burst_becomes_an_insight_in_history_trails_lake_and_metrics() {
     );
 
     // The rate line behind it, minute by minute.
-    let metrics = ok(
-        &server,
-        "ListInsightsMetricData",
-        &json!({
-            "EventSource": "ec2.amazonaws.com",
-            "EventName": "RunInstances",
-            "InsightType": "ApiCallRateInsight",
-            "Period": 60,
-            "StartTime": (minute_start - 180_000) as f64 / 1000.0,
-            "EndTime": (minute_start + 60_000) as f64 / 1000.0,
-        }),
-    );
+    let window = json!({
+        "Period": 60,
+        "StartTime": (minute_start - 180_000) as f64 / 1000.0,
+        "EndTime": (minute_start + 60_000) as f64 / 1000.0,
+    });
+    let metrics = run_instances_rates(&server, &window);
     let values: Vec<f64> = metrics["Values"]
         .as_array()
         .unwrap()
@@ -320,20 +319,10 @@ fn a_burst_becomes_an_insight_in_history_trails_lake_and_metrics() {
         metrics["Timestamps"][0].as_f64().unwrap(),
         (minute_start - 60_000) as f64 / 1000.0
     );
-    let filled = ok(
-        &server,
-        "ListInsightsMetricData",
-        &json!({
-            "EventSource": "ec2.amazonaws.com",
-            "EventName": "RunInstances",
-            "InsightType": "ApiCallRateInsight",
-            "Period": 60,
-            "DataType": "FillWithZeros",
-            "MaxResults": 3,
-            "StartTime": (minute_start - 180_000) as f64 / 1000.0,
-            "EndTime": (minute_start + 60_000) as f64 / 1000.0,
-        }),
-    );
+    let mut filled_window = window.clone();
+    filled_window["DataType"] = json!("FillWithZeros");
+    filled_window["MaxResults"] = json!(3);
+    let filled = run_instances_rates(&server, &filled_window);
     assert_eq!(filled["Values"], json!([0.0, 0.0, 40.0]), "{filled}");
     assert!(filled["NextToken"].is_string());
     let missing = call(
