@@ -151,6 +151,20 @@ pub enum ErrorCode {
     ImportNotFoundException,
     /// `InvalidImportSourceException`: the import source cannot be read.
     InvalidImportSourceException,
+    /// `ValidationException` (EventBridge): a member breaks its constraints, members do not
+    /// go together, or the rule's state refuses the operation.
+    ValidationException,
+    /// `InvalidEventPatternException` (EventBridge): the event pattern is not valid.
+    InvalidEventPatternException,
+    /// `LimitExceededException` (EventBridge): a quota would be exceeded (rules per bus,
+    /// targets per rule, event pattern size).
+    LimitExceededException,
+    /// `ConcurrentModificationException` (EventBridge): concurrent changes of one rule.
+    /// Not produced today: the rule store serializes its writers.
+    ConcurrentModificationException,
+    /// `ManagedRuleException` (EventBridge): the rule is managed by an AWS service. Not
+    /// produced today: OpenTrail has no managed rules.
+    ManagedRuleException,
 }
 
 impl ErrorCode {
@@ -247,6 +261,11 @@ impl ErrorCode {
             ErrorCode::AccountHasOngoingImportException => "AccountHasOngoingImportException",
             ErrorCode::ImportNotFoundException => "ImportNotFoundException",
             ErrorCode::InvalidImportSourceException => "InvalidImportSourceException",
+            ErrorCode::ValidationException => "ValidationException",
+            ErrorCode::InvalidEventPatternException => "InvalidEventPatternException",
+            ErrorCode::LimitExceededException => "LimitExceededException",
+            ErrorCode::ConcurrentModificationException => "ConcurrentModificationException",
+            ErrorCode::ManagedRuleException => "ManagedRuleException",
         }
     }
 
@@ -477,6 +496,32 @@ impl From<opentrail_lake::Error> for ApiError {
     }
 }
 
+/// The EventBridge error code of a rule-store error kind: used for the errors of the
+/// `AWSEvents` operations and for the `ErrorCode` of their `FailedEntries`.
+pub(crate) fn rules_error_code(kind: opentrail_rules::ErrorKind) -> ErrorCode {
+    use opentrail_rules::ErrorKind as Kind;
+    match kind {
+        Kind::Validation => ErrorCode::ValidationException,
+        Kind::InvalidEventPattern => ErrorCode::InvalidEventPatternException,
+        Kind::ResourceNotFound => ErrorCode::ResourceNotFoundException,
+        Kind::LimitExceeded => ErrorCode::LimitExceededException,
+        _ => ErrorCode::InternalFailure,
+    }
+}
+
+impl From<opentrail_rules::Error> for ApiError {
+    /// Refusals keep their message (EventBridge's text where known); storage failures and
+    /// bugs become a generic `InternalFailure` (the store logged the details).
+    fn from(error: opentrail_rules::Error) -> ApiError {
+        match rules_error_code(error.kind()) {
+            ErrorCode::InternalFailure => {
+                ApiError::new(ErrorCode::InternalFailure, "an internal error occurred")
+            }
+            code => ApiError::new(code, error.message()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -512,6 +557,30 @@ mod tests {
         }
         let internal = ApiError::from(Error::Internal(String::from("secret detail")));
         assert_eq!(internal.code, ErrorCode::InternalFailure);
+        assert!(!internal.message.contains("secret"));
+    }
+
+    #[test]
+    fn rule_errors_map_to_eventbridge_exceptions() {
+        use opentrail_rules::{Error, ErrorKind};
+        let cases = [
+            (ErrorKind::Validation, "ValidationException"),
+            (
+                ErrorKind::InvalidEventPattern,
+                "InvalidEventPatternException",
+            ),
+            (ErrorKind::ResourceNotFound, "ResourceNotFoundException"),
+            (ErrorKind::LimitExceeded, "LimitExceededException"),
+        ];
+        for (kind, code) in cases {
+            let error = ApiError::from(Error::rejected(kind, "text"));
+            assert_eq!(error.code.as_str(), code);
+            assert_eq!(error.code.http_status(), 400);
+            assert_eq!(error.message, "text");
+        }
+        let internal = ApiError::from(Error::Internal(String::from("secret detail")));
+        assert_eq!(internal.code, ErrorCode::InternalFailure);
+        assert_eq!(internal.code.http_status(), 500);
         assert!(!internal.message.contains("secret"));
     }
 

@@ -1,4 +1,6 @@
-//! CloudTrail's wire API (AWS JSON 1.1, target prefix `CloudTrail_20131101`).
+//! CloudTrail's wire API (AWS JSON 1.1, target prefix `CloudTrail_20131101`), and the
+//! EventBridge rule API OpenTrail routes its events with ([`events`], target prefix
+//! `AWSEvents`).
 //!
 //! Each operation lives in its own module under [`ops`], with its request and response
 //! shapes exactly as the botocore service model names them (`rename_all = "PascalCase"`)
@@ -19,11 +21,15 @@
 
 pub mod dispatch;
 pub mod error;
+pub mod events;
 pub mod operation;
 pub mod ops;
 
 pub use dispatch::{Scope, Services, call};
 pub use error::{ApiError, ErrorCode};
+pub use events::{
+    EventsOperation, EventsServices, TARGET_PREFIX as EVENTS_TARGET_PREFIX, call_events,
+};
 pub use operation::{Operation, Status};
 pub use ops::list_insights_metric_data::InsightMetrics;
 

@@ -6,6 +6,7 @@
     reason = "tests fail by panicking"
 )]
 
+mod events_wire;
 mod fakes;
 mod import_wire;
 mod lake_wire;
