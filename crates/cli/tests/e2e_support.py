@@ -47,15 +47,20 @@ def admin_key():
 def aws(args, expect_ok=True):
     """Runs the real aws CLI (`aws cloudtrail ARGS`) with the admin key; returns the parsed
     output, or stderr when the call is expected to fail."""
+    return aws_service("cloudtrail", args, expect_ok)
+
+
+def aws_service(service, args, expect_ok=True):
+    """Runs `aws SERVICE ARGS` against the server with the admin key, as `aws` does."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
     env["AWS_CONFIG_FILE"] = os.devnull
     env["AWS_SHARED_CREDENTIALS_FILE"] = os.environ["OPENTRAIL_CREDENTIALS"]
-    command = ["aws", "--endpoint-url", os.environ["OPENTRAIL_ENDPOINT"], "--region", REGION, "--output", "json", "cloudtrail"]
+    command = ["aws", "--endpoint-url", os.environ["OPENTRAIL_ENDPOINT"], "--region", REGION, "--output", "json", service]
     completed = subprocess.run(command + args, env=env, capture_output=True, text=True, timeout=120)
     if expect_ok:
-        check(completed.returncode == 0, f"aws cloudtrail {' '.join(args)} failed: {completed.stderr}")
+        check(completed.returncode == 0, f"aws {service} {' '.join(args)} failed: {completed.stderr}")
         return json.loads(completed.stdout) if completed.stdout.strip() else {}
-    check(completed.returncode != 0, f"aws cloudtrail {' '.join(args)} should have failed")
+    check(completed.returncode != 0, f"aws {service} {' '.join(args)} should have failed")
     return completed.stderr
 
 

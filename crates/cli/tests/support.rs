@@ -160,6 +160,18 @@ pub fn signed_request(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> Option<(u16, String)> {
+    signed_request_as("cloudtrail", endpoint, key, path, headers, body)
+}
+
+/// As [`signed_request`], signed for the signing name `service`.
+pub fn signed_request_as(
+    service: &str,
+    endpoint: &str,
+    key: (&str, &str),
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Option<(u16, String)> {
     use std::io::{Read, Write};
     let address = endpoint.trim_start_matches("http://");
     let mut builder = http::Request::builder()
@@ -180,7 +192,7 @@ pub fn signed_request(
     let params = opentrail_sigv4::SigningParams {
         credentials: &credentials,
         region: "us-east-1",
-        service: "cloudtrail",
+        service,
         epoch_ms: now_ms,
     };
     opentrail_sigv4::sign(&mut parts, body, &params).unwrap();
@@ -204,6 +216,26 @@ pub fn signed_request(
 pub fn call_api(endpoint: &str, key: (&str, &str), operation: &str, body: &str) -> String {
     let target = format!("CloudTrail_20131101.{operation}");
     let (status, answer) = signed_request(
+        endpoint,
+        key,
+        "/",
+        &[
+            ("content-type", "application/x-amz-json-1.1"),
+            ("x-amz-target", target.as_str()),
+        ],
+        body.as_bytes(),
+    )
+    .unwrap_or_else(|| panic!("{operation}: no answer"));
+    assert_eq!(status, 200, "{operation}: {answer}");
+    answer
+}
+
+/// Calls an EventBridge operation (`AWSEvents`, signed for `events`) and panics unless it
+/// succeeds.
+pub fn call_events(endpoint: &str, key: (&str, &str), operation: &str, body: &str) -> String {
+    let target = format!("AWSEvents.{operation}");
+    let (status, answer) = signed_request_as(
+        "events",
         endpoint,
         key,
         "/",

@@ -14,6 +14,8 @@ mod insights_api;
 mod integrity;
 mod lake_api;
 mod lake_cli;
+mod rules_api;
+mod rules_delivery;
 mod serve;
 mod support;
 mod trails_api;

@@ -32,6 +32,8 @@ use crate::principals::Principal;
 
 /// `eventSource` of calls to OpenTrail's own API.
 pub const EVENT_SOURCE: &str = "cloudtrail.amazonaws.com";
+/// `eventSource` of the EventBridge API's own records.
+pub const EVENTS_SOURCE: &str = "events.amazonaws.com";
 /// `eventVersion` OpenTrail writes.
 pub const EVENT_VERSION: &str = "1.11";
 /// What replaces a secret in `requestParameters`.
@@ -58,6 +60,9 @@ pub struct ApiCall<'a> {
     pub event_id: String,
     /// `requestID`: the `x-amzn-RequestId` returned to the caller.
     pub request_id: &'a str,
+    /// The service called: `cloudtrail.amazonaws.com` ([`EVENT_SOURCE`]) or
+    /// `events.amazonaws.com` ([`EVENTS_SOURCE`]).
+    pub event_source: &'a str,
     /// The operation.
     pub event_name: &'a str,
     /// Whether the operation only reads.
@@ -104,7 +109,7 @@ pub fn record_call(call: ApiCall<'_>) -> Result<Event, ValidationError> {
         event_version: Some(String::from(EVENT_VERSION)),
         user_identity: Some(identity),
         event_time: Some(call.time.format_event_time()),
-        event_source: Some(String::from(EVENT_SOURCE)),
+        event_source: Some(call.event_source.to_owned()),
         event_name: Some(call.event_name.to_owned()),
         aws_region: Some(call.region.to_owned()),
         source_ip_address: Some(call.source_ip),
@@ -221,6 +226,7 @@ mod tests {
             time: Timestamp::from_secs(1_795_000_000),
             event_id: String::from("6d1bd6a4-9c83-4c3e-9a46-0f1f5d9a3a11"),
             request_id: "0b1b0ab5-3a1e-4e3c-8f43-2b1f0c0b7d6e",
+            event_source: EVENT_SOURCE,
             event_name: "LookupEvents",
             read_only: true,
             region: "us-east-1",

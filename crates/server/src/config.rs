@@ -104,6 +104,39 @@
 //! # live_minutes = 10            # how late an event may arrive and still count for detection
 //! # close_grace_seconds = 60     # wait after a minute ends before judging it closed
 //! # late_recompute_seconds = 300 # baseline recomputation after late (imported) events
+//!
+//! [rules]
+//! # Whether rules (the EventBridge API and the router) run.
+//! enabled = true
+//! # Route only events a logging trail records, as CloudTrail does for EventBridge. With
+//! # false, every event of the rule's account and Region is offered to it.
+//! require_trail = true
+//! # Events queued in memory per target before the target counts as behind and catches up
+//! # from the journal on its own.
+//! queue_capacity = 10000
+//! # Deliveries in flight at once per target.
+//! in_flight = 16
+//! # Milliseconds between saves of the targets' journal positions (after a crash, events
+//! # delivered since the last save are sent again).
+//! save_interval_ms = 200
+//! # Folder of `file:` targets and dead-letter files. Empty: <data_dir>/rules/files/.
+//! file_dir = ""
+//! # Where events go after their last retry. Empty: <data_dir>/rules/dead-letter.ndjson.
+//! dead_letter_file = ""
+//! # Seconds a webhook may take to answer.
+//! webhook_timeout_secs = 10
+//! # First and longest wait between retries (doubling, with full jitter).
+//! backoff_initial_ms = 500
+//! backoff_max_secs = 60
+//!
+//! # Webhooks that targets name as arn:aws:events:<region>:<account>:api-destination/<name>;
+//! # with a secret, each request is signed (X-OpenTrail-Timestamp, X-OpenTrail-Signature).
+//! # [[rules.api_destinations]]
+//! # name = "alerts"
+//! # url = "https://hooks.example.com/opentrail"
+//! # secret = "..."                 # optional HMAC-SHA256 key
+//! # timeout_secs = 5               # optional; default webhook_timeout_secs
+//! # headers = [["X-Team", "sec"]]  # optional extra headers
 //! ```
 //!
 //! A trail's `S3BucketName` names a bucket. `[[buckets]]` tables say where one is; a bucket
@@ -210,6 +243,8 @@ pub struct Config {
     pub lake: LakeSection,
     /// `[insights]`: the Insights analyzer.
     pub insights: InsightsSection,
+    /// `[rules]`: EventBridge-style rules and their router.
+    pub rules: RulesSection,
     /// The `AWS_*` variables (and `HOME`) of the environment the config was loaded with:
     /// how buckets not listed in `[[buckets]]` are reached, the standard AWS way.
     #[serde(skip)]
@@ -236,6 +271,71 @@ impl Default for InsightsSection {
             detection: opentrail_insights::InsightsConfig::default(),
         }
     }
+}
+
+/// `[rules]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RulesSection {
+    /// Whether rules run. Default true.
+    pub enabled: bool,
+    /// Route only events some logging trail records. Default true.
+    pub require_trail: bool,
+    /// Jobs queued per target before it falls behind. Default 10,000.
+    pub queue_capacity: usize,
+    /// Deliveries in flight per target. Default 16.
+    pub in_flight: usize,
+    /// Milliseconds between position saves. Default 200.
+    pub save_interval_ms: u64,
+    /// Folder of `file:` targets; empty for `<data_dir>/rules/files/`.
+    pub file_dir: PathBuf,
+    /// The default dead-letter file; empty for `<data_dir>/rules/dead-letter.ndjson`.
+    pub dead_letter_file: PathBuf,
+    /// Seconds a webhook may take. Default 10.
+    pub webhook_timeout_secs: u64,
+    /// First wait between retries, in milliseconds. Default 500.
+    pub backoff_initial_ms: u64,
+    /// Longest wait between retries, in seconds. Default 60.
+    pub backoff_max_secs: u64,
+    /// `[[rules.api_destinations]]`: named webhooks.
+    pub api_destinations: Vec<ApiDestinationSection>,
+}
+
+impl Default for RulesSection {
+    fn default() -> RulesSection {
+        RulesSection {
+            enabled: true,
+            require_trail: true,
+            queue_capacity: 10_000,
+            in_flight: 16,
+            save_interval_ms: 200,
+            file_dir: PathBuf::new(),
+            dead_letter_file: PathBuf::new(),
+            webhook_timeout_secs: 10,
+            backoff_initial_ms: 500,
+            backoff_max_secs: 60,
+            api_destinations: Vec::new(),
+        }
+    }
+}
+
+/// One `[[rules.api_destinations]]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiDestinationSection {
+    /// The name targets use in `arn:aws:events:…:api-destination/<name>`.
+    pub name: String,
+    /// Where events are POSTed.
+    pub url: String,
+    /// HMAC-SHA256 key; requests are signed when present.
+    #[serde(default)]
+    pub secret: Option<String>,
+    /// Seconds the webhook may take; default `rules.webhook_timeout_secs`.
+    #[serde(default)]
+    pub timeout_secs: Option<u64>,
+    /// Extra headers.
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
 }
 
 /// `[trails]`.
@@ -407,6 +507,7 @@ impl Default for Config {
             buckets: Vec::new(),
             lake: LakeSection::default(),
             insights: InsightsSection::default(),
+            rules: RulesSection::default(),
             aws_environment: Vec::new(),
         }
     }
@@ -510,6 +611,65 @@ impl Config {
         Ok(config)
     }
 
+    fn check_rules(&self) -> Result<(), ConfigError> {
+        let rules = &self.rules;
+        let invalid = |message: String| Err(ConfigError::Invalid(message));
+        if rules.queue_capacity == 0 || rules.in_flight == 0 {
+            return invalid(String::from(
+                "`rules.queue_capacity` and `rules.in_flight` must be at least 1",
+            ));
+        }
+        if !(10..=60_000).contains(&rules.save_interval_ms) {
+            return invalid(String::from(
+                "`rules.save_interval_ms` must be between 10 and 60000",
+            ));
+        }
+        if rules.webhook_timeout_secs == 0 || rules.backoff_initial_ms == 0 {
+            return invalid(String::from(
+                "`rules.webhook_timeout_secs` and `rules.backoff_initial_ms` must be at least 1",
+            ));
+        }
+        if rules.backoff_max_secs.saturating_mul(1000) < rules.backoff_initial_ms {
+            return invalid(String::from(
+                "`rules.backoff_max_secs` must not be shorter than `rules.backoff_initial_ms`",
+            ));
+        }
+        let mut names = std::collections::HashSet::new();
+        for destination in &rules.api_destinations {
+            let valid_name = (1..=64).contains(&destination.name.len())
+                && destination
+                    .name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+            if !valid_name {
+                return invalid(format!(
+                    "`rules.api_destinations` name `{}` must be 1 to 64 of letters, digits, `.`, `_` and `-`",
+                    destination.name
+                ));
+            }
+            if !names.insert(destination.name.as_str()) {
+                return invalid(format!(
+                    "`rules.api_destinations` names `{}` twice",
+                    destination.name
+                ));
+            }
+            let lower = destination.url.to_ascii_lowercase();
+            if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+                return invalid(format!(
+                    "`rules.api_destinations` `{}` has url `{}`; it must be http:// or https://",
+                    destination.name, destination.url
+                ));
+            }
+            if destination.timeout_secs == Some(0) {
+                return invalid(format!(
+                    "`rules.api_destinations` `{}` has timeout_secs 0",
+                    destination.name
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn check(&self) -> Result<(), ConfigError> {
         let invalid = |message: String| Err(ConfigError::Invalid(message));
         if let Err(message) = self.insights.detection.check() {
@@ -520,6 +680,7 @@ impl Config {
                 "`insights.save_interval_secs` must be at least 1",
             ));
         }
+        self.check_rules()?;
         if self.history.retention_days == 0 {
             return invalid(String::from("`history.retention_days` must be at least 1"));
         }

@@ -21,7 +21,7 @@ use opentrail_dataapi::{
 use opentrail_journal::AppendEntry;
 use opentrail_lake::{Channel, IngestionAttempt};
 
-use crate::http::{State, authenticate_for, read_body};
+use crate::http::{Signing, State, authenticate_for, read_body};
 
 type HttpResponse = Response<Full<Bytes>>;
 
@@ -87,7 +87,7 @@ async fn handle(
     )
     .await
     .map_err(|failure| Refusal::Api(failure.into_error()))?;
-    let caller = authenticate_for(state, &parts, &body, true)
+    let caller = authenticate_for(state, &parts, &body, Signing::Data)
         .await
         .map_err(|(error, _)| Refusal::Api(error))?;
     if !caller.principal.permission.allows_ingest() {

@@ -19,6 +19,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::insights::InsightsSystem;
 use crate::lake::LakeSystem;
+use crate::rules::RulesSystem;
 
 /// An open data directory with its journal and history. Holds the data directory's lock:
 /// no other process can open it meanwhile.
@@ -38,6 +39,8 @@ pub struct Engine {
     pub lake_system: Arc<LakeSystem>,
     /// The Insights analyzer (`<data dir>/insights/`).
     pub insights: Arc<InsightsSystem>,
+    /// Rules and their router (`<data dir>/rules/`).
+    pub rules: Arc<RulesSystem>,
     /// Digest signing keys (`<data dir>/keys/`).
     pub keys: Arc<KeyRing>,
     /// Where trail buckets are, and the check trails make on them.
@@ -151,6 +154,13 @@ impl Engine {
             journal.clone(),
             Arc::clone(&trails),
             Arc::clone(&lake),
+            clock.clone(),
+        )?;
+        let rules = RulesSystem::open(
+            data_dir.root(),
+            config.rules.clone(),
+            journal.clone(),
+            Arc::clone(&trails),
             clock,
         )?;
         let buckets = ResolvedBuckets::new(resolver);
@@ -162,6 +172,7 @@ impl Engine {
             lake,
             lake_system: Arc::new(lake_system),
             insights: Arc::new(insights),
+            rules: Arc::new(rules),
             keys: Arc::new(keys),
             buckets,
             data_dir,
@@ -196,6 +207,7 @@ impl Engine {
 
     /// Writes what the history holds in memory and releases everything, the lock last.
     pub fn close(self) {
+        self.rules.stop();
         self.insights.stop();
         self.lake_system.stop();
         self.history.close();

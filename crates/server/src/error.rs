@@ -82,6 +82,14 @@ pub enum Error {
         /// What failed.
         detail: String,
     },
+    /// The rule router's saved positions or the rule store.
+    #[error("cannot use the rules state `{}`: {detail}", path.display())]
+    RulesState {
+        /// The file or folder.
+        path: std::path::PathBuf,
+        /// What failed.
+        detail: String,
+    },
     /// The digest signing keys.
     #[error("cannot open the signing keys in `{}`: {source}", path.display())]
     Keyring {

@@ -23,6 +23,7 @@ use http::header::{CONNECTION, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, U
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
+use opentrail_api::events::{EventsOperation, EventsServices};
 use opentrail_api::{ApiError, ErrorCode, Operation, Scope, Services};
 use opentrail_journal::{AppendEntry, AppendOutcome, Attachment};
 use opentrail_sigv4::Verifier;
@@ -49,6 +50,8 @@ pub(crate) struct State {
     pub verifier: Verifier,
     /// The verifier of the Data API (signing name `cloudtrail-data`).
     pub data_verifier: Verifier,
+    /// The verifier of the EventBridge API (signing name `events`).
+    pub events_verifier: Verifier,
     pub clock: SharedClock,
     pub ids: SharedIds,
     pub draining: AtomicBool,
@@ -177,15 +180,26 @@ pub(crate) async fn authenticate(
     parts: &http::request::Parts,
     body: &Bytes,
 ) -> Authenticated {
-    authenticate_for(state, parts, body, false).await
+    authenticate_for(state, parts, body, Signing::CloudTrail).await
 }
 
-/// As [`authenticate`], for the Data API's signing name when `data_api`.
+/// Which signing name a request must be signed for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Signing {
+    /// `cloudtrail`: CloudTrail's API and `/ingest`.
+    CloudTrail,
+    /// `cloudtrail-data`: the Data API.
+    Data,
+    /// `events`: the EventBridge API.
+    Events,
+}
+
+/// As [`authenticate`], for the signing name of `signing`.
 pub(crate) async fn authenticate_for(
     state: &Arc<State>,
     parts: &http::request::Parts,
     body: &Bytes,
-    data_api: bool,
+    signing: Signing,
 ) -> Authenticated {
     if body.len() <= INLINE_HASH_BYTES {
         return check_signature(
@@ -194,7 +208,7 @@ pub(crate) async fn authenticate_for(
             &parts.uri,
             &parts.headers,
             body,
-            data_api,
+            signing,
         );
     }
     let (worker, method, uri, headers, body) = (
@@ -205,7 +219,7 @@ pub(crate) async fn authenticate_for(
         body.clone(),
     );
     tokio::task::spawn_blocking(move || {
-        check_signature(&worker, &method, &uri, &headers, &body, data_api)
+        check_signature(&worker, &method, &uri, &headers, &body, signing)
     })
     .await
     .unwrap_or_else(|error| {
@@ -222,13 +236,13 @@ fn check_signature(
     uri: &http::Uri,
     headers: &HeaderMap,
     body: &[u8],
-    data_api: bool,
+    signing: Signing,
 ) -> Authenticated {
     let now_ms = state.clock.now().as_millis();
-    let verifier = if data_api {
-        &state.data_verifier
-    } else {
-        &state.verifier
+    let verifier = match signing {
+        Signing::CloudTrail => &state.verifier,
+        Signing::Data => &state.data_verifier,
+        Signing::Events => &state.events_verifier,
     };
     let verified = verifier.verify(method, uri, headers, body, now_ms, |access_key_id| {
         state
@@ -283,6 +297,7 @@ fn call_record<'a>(
         time: state.clock.now(),
         event_id: state.ids.uuid(),
         request_id,
+        event_source: audit::EVENT_SOURCE,
         event_name,
         read_only,
         region: &caller.region,
@@ -296,25 +311,86 @@ fn call_record<'a>(
 }
 
 fn access_denied(caller: &Caller, action: &str) -> ApiError {
+    access_denied_in(caller, "cloudtrail", action)
+}
+
+fn access_denied_in(caller: &Caller, service: &str, action: &str) -> ApiError {
     ApiError::new(
         ErrorCode::AccessDeniedException,
         format!(
-            "User: {} is not authorized to perform: cloudtrail:{action} because its key's permission does not allow it",
+            "User: {} is not authorized to perform: {service}:{action} because its key's permission does not allow it",
             caller.principal.arn
         ),
     )
+}
+
+/// The operation a `POST /` names: CloudTrail's, or EventBridge's (`AWSEvents.`).
+#[derive(Debug, Clone, Copy)]
+enum AnyOperation {
+    CloudTrail(Operation),
+    Events(EventsOperation),
+}
+
+impl AnyOperation {
+    fn from_target(target: Option<&str>) -> Result<AnyOperation, ApiError> {
+        if is_events_target(target) {
+            EventsOperation::from_target(target).map(AnyOperation::Events)
+        } else {
+            Operation::from_target(target).map(AnyOperation::CloudTrail)
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            AnyOperation::CloudTrail(operation) => operation.name(),
+            AnyOperation::Events(operation) => operation.name(),
+        }
+    }
+
+    fn is_read_only(self) -> bool {
+        match self {
+            AnyOperation::CloudTrail(operation) => operation.is_read_only(),
+            AnyOperation::Events(operation) => operation.is_read_only(),
+        }
+    }
+
+    fn event_source(self) -> &'static str {
+        match self {
+            AnyOperation::CloudTrail(_) => audit::EVENT_SOURCE,
+            AnyOperation::Events(_) => audit::EVENTS_SOURCE,
+        }
+    }
+
+    /// The IAM-style action prefix in access-denied messages.
+    fn service(self) -> &'static str {
+        match self {
+            AnyOperation::CloudTrail(_) => "cloudtrail",
+            AnyOperation::Events(_) => "events",
+        }
+    }
+}
+
+/// Whether an `X-Amz-Target` names EventBridge's API.
+fn is_events_target(target: Option<&str>) -> bool {
+    target.is_some_and(|target| target.starts_with(opentrail_api::events::TARGET_PREFIX))
 }
 
 fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|value| value.to_str().ok())
 }
 
-/// `POST /`: one CloudTrail API call.
+/// `POST /`: one CloudTrail or EventBridge API call.
 async fn api(state: &Arc<State>, peer: SocketAddr, request: Request<Incoming>) -> HttpResponse {
     let started = Instant::now();
     let request_id = state.ids.uuid();
     let (parts, body) = request.into_parts();
-    let operation = Operation::from_target(header_text(&parts.headers, "x-amz-target"));
+    let target = header_text(&parts.headers, "x-amz-target");
+    let signing = if is_events_target(target) {
+        Signing::Events
+    } else {
+        Signing::CloudTrail
+    };
+    let operation = AnyOperation::from_target(target);
     let label = operation
         .as_ref()
         .map_or("Unknown", |operation| operation.name());
@@ -331,7 +407,7 @@ async fn api(state: &Arc<State>, peer: SocketAddr, request: Request<Incoming>) -
         )
         .await?;
         recorded_body = body.clone();
-        let known = match authenticate(state, &parts, &body).await {
+        let known = match authenticate_for(state, &parts, &body, signing).await {
             Ok(known) => known,
             Err((error, known)) => {
                 caller = known;
@@ -340,8 +416,12 @@ async fn api(state: &Arc<State>, peer: SocketAddr, request: Request<Incoming>) -
         };
         caller = Some(known.clone());
         let operation = operation.clone().map_err(Failure::from)?;
-        if !known.principal.permission.allows(operation) {
-            return Err(access_denied(&known, operation.name()).into());
+        if !known
+            .principal
+            .permission
+            .allows_call(operation.is_read_only())
+        {
+            return Err(access_denied_in(&known, operation.service(), operation.name()).into());
         }
         if state.draining.load(Ordering::Relaxed) {
             return Err(shutting_down().into());
@@ -351,22 +431,33 @@ async fn api(state: &Arc<State>, peer: SocketAddr, request: Request<Incoming>) -
             region: known.region.clone(),
         };
         let worker = state.clone();
-        let handled = tokio::task::spawn_blocking(move || {
-            let services = Services {
-                history: &worker.engine.history,
-                trails: &worker.engine.trails,
-                lake: &worker.engine.lake,
-                buckets: &worker.engine.buckets,
-                topics: &opentrail_trails::NoTopics,
-                keys: &worker.engine.keys,
-                queries: worker.engine.lake_system.queries(),
-                statements: worker.engine.lake_system.checker(),
-                imports: worker.engine.lake_system.imports(),
-                import_launcher: worker.engine.lake_system.as_ref(),
-                insights: worker.engine.insights.as_ref(),
-                now: worker.clock.now(),
-            };
-            opentrail_api::call(services, &scope, operation, &body)
+        let handled = tokio::task::spawn_blocking(move || match operation {
+            AnyOperation::CloudTrail(operation) => {
+                let services = Services {
+                    history: &worker.engine.history,
+                    trails: &worker.engine.trails,
+                    lake: &worker.engine.lake,
+                    buckets: &worker.engine.buckets,
+                    topics: &opentrail_trails::NoTopics,
+                    keys: &worker.engine.keys,
+                    queries: worker.engine.lake_system.queries(),
+                    statements: worker.engine.lake_system.checker(),
+                    imports: worker.engine.lake_system.imports(),
+                    import_launcher: worker.engine.lake_system.as_ref(),
+                    insights: worker.engine.insights.as_ref(),
+                    now: worker.clock.now(),
+                };
+                opentrail_api::call(services, &scope, operation, &body)
+            }
+            AnyOperation::Events(operation) => {
+                let destinations = worker.engine.rules.api_destination_names();
+                let services = EventsServices {
+                    rules: worker.engine.rules.store(),
+                    api_destinations: &destinations,
+                    now: worker.clock.now(),
+                };
+                opentrail_api::events::call_events(services, &scope, operation, &body)
+            }
         })
         .await
         .map_err(|error| internal(&format!("the request handler failed: {error}")))?;
@@ -393,6 +484,7 @@ async fn api(state: &Arc<State>, peer: SocketAddr, request: Request<Incoming>) -
                 .filter(|_| !read_only)
                 .and_then(|body| serde_json::from_slice(body).ok()),
             error: error.map(|error| (error.code.as_str(), error.message.as_str())),
+            event_source: operation.event_source(),
             ..call_record(
                 state,
                 &request_id,

@@ -34,6 +34,7 @@ pub mod insights;
 pub mod lake;
 pub mod metrics;
 pub mod principals;
+pub mod rules;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -81,6 +82,8 @@ fn start_delivery(state: &State) -> Result<Delivery> {
 pub const SIGNING_SERVICE: &str = "cloudtrail";
 /// The SigV4 signing name of the CloudTrail Data API (`PutAuditEvents`).
 pub const DATA_SIGNING_SERVICE: &str = "cloudtrail-data";
+/// The SigV4 signing name of the EventBridge API.
+pub const EVENTS_SIGNING_SERVICE: &str = "events";
 
 /// An opened server: data directory locked, journal and history open, keys loaded.
 #[derive(Debug)]
@@ -106,11 +109,14 @@ impl Server {
             Verifier::new(engine.config.region.clone(), SIGNING_SERVICE).with_any_region();
         let data_verifier =
             Verifier::new(engine.config.region.clone(), DATA_SIGNING_SERVICE).with_any_region();
+        let events_verifier =
+            Verifier::new(engine.config.region.clone(), EVENTS_SIGNING_SERVICE).with_any_region();
         let state = Arc::new(State {
             engine,
             keys,
             verifier,
             data_verifier,
+            events_verifier,
             clock,
             ids,
             draining: AtomicBool::new(false),
@@ -150,6 +156,8 @@ impl Server {
         state.engine.lake_system.start()?;
         // The Insights analyzer; stopped (and its state saved) when the engine closes.
         state.engine.insights.start()?;
+        // The rule router; stopped (and its positions saved) when the engine closes.
+        state.engine.rules.start()?;
         let graceful = GracefulShutdown::new();
         let connections = Arc::new(Semaphore::new(state.engine.config.server.max_connections));
         let header_timeout = Duration::from_secs(state.engine.config.server.request_timeout_secs);

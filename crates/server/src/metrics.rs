@@ -10,6 +10,9 @@
 //! | `opentrail_journal_committed_events` | gauge | — (sequence number of the next event) |
 //! | `opentrail_consumer_lag_events` | gauge | `consumer` (events durable but not yet processed) |
 //! | `opentrail_history_segments` | gauge | `kind` = `persisted`, `memory` |
+//! | `opentrail_rules_matched_events_total` | counter | — (events that matched a rule) |
+//! | `opentrail_rules_lagging_targets` | gauge | — (rule targets catching up from the journal) |
+//! | `opentrail_rules_fell_behind_total` | counter | — (times a target's queue was full) |
 //!
 //! The recorder is process-wide (the `metrics` crate has one global recorder); several
 //! servers in one process (tests) share it.
@@ -32,6 +35,13 @@ pub const JOURNAL_COMMITTED: &str = "opentrail_journal_committed_events";
 pub const CONSUMER_LAG: &str = "opentrail_consumer_lag_events";
 /// History segments by kind.
 pub const HISTORY_SEGMENTS: &str = "opentrail_history_segments";
+
+/// Events that matched at least one rule.
+pub const RULES_MATCHED: &str = "opentrail_rules_matched_events_total";
+/// Rule targets catching up from the journal.
+pub const RULES_LAGGING_TARGETS: &str = "opentrail_rules_lagging_targets";
+/// Times a rule target's queue was full.
+pub const RULES_FELL_BEHIND: &str = "opentrail_rules_fell_behind_total";
 
 /// Latency buckets, in seconds: fine below 10 ms, where lookups sit.
 const DURATION_BUCKETS: &[f64] = &[

@@ -57,9 +57,15 @@ impl Permission {
 
     /// Whether a CloudTrail operation is allowed.
     pub fn allows(self, operation: Operation) -> bool {
+        self.allows_call(operation.is_read_only())
+    }
+
+    /// Whether an API operation (CloudTrail's or EventBridge's) that only reads when
+    /// `read_only` is allowed.
+    pub fn allows_call(self, read_only: bool) -> bool {
         match self {
             Permission::Admin => true,
-            Permission::ReadOnly => operation.is_read_only(),
+            Permission::ReadOnly => read_only,
             Permission::IngestOnly => false,
         }
     }
