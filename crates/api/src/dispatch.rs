@@ -100,11 +100,7 @@ pub fn call(
     if let Some(error) = operation.unsupported_error() {
         return Err(error);
     }
-    let body = if body.iter().all(u8::is_ascii_whitespace) {
-        b"{}".as_slice()
-    } else {
-        body
-    };
+    let body = empty_as_object(body);
     match operation {
         Operation::LookupEvents => {
             let request = parse(body)?;
@@ -248,8 +244,21 @@ pub fn call(
     }
 }
 
+/// Returns `body`, or `{}` when it is empty or only whitespace: AWS JSON services take an
+/// empty body as an empty request.
+pub(crate) fn empty_as_object(body: &[u8]) -> &[u8] {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}".as_slice()
+    } else {
+        body
+    }
+}
+
 /// Parses the body as the operation's request, runs `handler`, encodes its response.
-fn run<Request, Response>(
+///
+/// Shared by the CloudTrail and EventBridge dispatchers: both are AWS JSON 1.1 services
+/// and refuse a body of the wrong shape the same way.
+pub(crate) fn run<Request, Response>(
     body: &[u8],
     handler: impl FnOnce(Request) -> Result<Response, ApiError>,
 ) -> Result<Vec<u8>, ApiError>
@@ -261,7 +270,8 @@ where
     encode(&handler(request)?)
 }
 
-fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+/// Parses the body as a request; a body of the wrong shape is a `SerializationException`.
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|error| {
         ApiError::new(
             ErrorCode::SerializationException,
@@ -270,7 +280,8 @@ fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     })
 }
 
-fn encode<T: serde::Serialize>(response: &T) -> Result<Vec<u8>, ApiError> {
+/// Encodes a response body; a failure is a bug (`InternalFailure`).
+pub(crate) fn encode<T: serde::Serialize>(response: &T) -> Result<Vec<u8>, ApiError> {
     serde_json::to_vec(response).map_err(|error| {
         ApiError::new(
             ErrorCode::InternalFailure,

@@ -1,30 +1,37 @@
 //! Every operation of CloudTrail's control plane (`CloudTrail_20131101`), how a request
 //! names it (`X-Amz-Target`), whether it only reads, and whether OpenTrail serves it.
 
-use std::fmt;
-
 use crate::{ApiError, ErrorCode, LONG_TARGET_PREFIX, TARGET_PREFIX};
 
-macro_rules! operations {
-    ($($name:ident: $access:ident, $status:expr;)*) => {
-        /// A CloudTrail control-plane operation (botocore model `cloudtrail/2013-11-01`).
+/// Defines an operation enum from its service's table, one `Name: Access, status;` row per
+/// operation of the model: the enum (one variant per row, after the attributes given, doc
+/// lines included) with `ALL`, `name`, `is_read_only`, `status` (of the status type named)
+/// and `from_name`, and its `Display` (the name). The CloudTrail table below and the
+/// EventBridge one in [`crate::events::operation`] share it.
+macro_rules! operation_table {
+    (
+        $(#[$meta:meta])*
+        pub enum $operation:ident, status $status_type:ident;
+        $($name:ident: $access:ident, $status:expr;)*
+    ) => {
+        $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
-        pub enum Operation {
+        pub enum $operation {
             $(
                 #[doc = concat!("`", stringify!($name), "`.")]
                 $name,
             )*
         }
 
-        impl Operation {
+        impl $operation {
             /// Every operation, in the model's (alphabetical) order.
-            pub const ALL: &'static [Operation] = &[$(Operation::$name),*];
+            pub const ALL: &'static [$operation] = &[$($operation::$name),*];
 
             /// The operation's name as the model spells it.
             pub const fn name(self) -> &'static str {
                 match self {
-                    $(Operation::$name => stringify!($name),)*
+                    $($operation::$name => stringify!($name),)*
                 }
             }
 
@@ -32,31 +39,76 @@ macro_rules! operations {
             /// and allowed to read-only principals.
             pub const fn is_read_only(self) -> bool {
                 match self {
-                    $(Operation::$name => matches!(Access::$access, Access::Read),)*
+                    $($operation::$name => matches!(
+                        $crate::operation::Access::$access,
+                        $crate::operation::Access::Read
+                    ),)*
                 }
             }
 
             /// Where OpenTrail stands on the operation.
-            pub const fn status(self) -> Status {
+            pub const fn status(self) -> $status_type {
                 match self {
-                    $(Operation::$name => $status,)*
+                    $($operation::$name => $status,)*
                 }
             }
 
             /// Looks an operation up by its model name.
-            pub fn from_name(name: &str) -> Option<Operation> {
+            pub fn from_name(name: &str) -> Option<$operation> {
                 match name {
-                    $(stringify!($name) => Some(Operation::$name),)*
+                    $(stringify!($name) => Some($operation::$name),)*
                     _ => None,
                 }
+            }
+        }
+
+        impl std::fmt::Display for $operation {
+            fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str(self.name())
             }
         }
     };
 }
 
-/// Whether an operation reads or changes state.
+pub(crate) use operation_table;
+
+/// Reads the operation an `X-Amz-Target` value names: the first of `prefixes` it starts
+/// with, a dot, and a name `from_name` knows.
+///
+/// # Errors
+///
+/// `UnknownOperationException` for a missing target, another prefix or an unknown name.
+pub(crate) fn operation_from_target<T>(
+    target: Option<&str>,
+    prefixes: &[&str],
+    from_name: fn(&str) -> Option<T>,
+) -> Result<T, ApiError> {
+    let Some(target) = target else {
+        return Err(ApiError::new(
+            ErrorCode::UnknownOperationException,
+            "the request has no `X-Amz-Target` header naming the operation",
+        ));
+    };
+    prefixes
+        .iter()
+        .find_map(|prefix| target.strip_prefix(prefix))
+        .and_then(|rest| rest.strip_prefix('.'))
+        .and_then(from_name)
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::UnknownOperationException,
+                format!(
+                    "unknown operation `{}`",
+                    target.chars().take(200).collect::<String>()
+                ),
+            )
+        })
+}
+
+/// Whether an operation reads or changes state (the `Access` column of an
+/// [`operation_table!`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Access {
+pub(crate) enum Access {
     Read,
     Write,
 }
@@ -82,7 +134,10 @@ const DASHBOARDS: Status = Status::Planned("Lake dashboards");
 const FEDERATION: Status =
     Status::Planned("AWS Organizations and Lake Formation federation (not planned yet)");
 
-operations! {
+operation_table! {
+    /// A CloudTrail control-plane operation (botocore model `cloudtrail/2013-11-01`).
+    pub enum Operation, status Status;
+
     AddTags: Write, Status::Implemented;
     CancelQuery: Write, Status::Implemented;
     CreateChannel: Write, Status::Implemented;
@@ -155,25 +210,11 @@ impl Operation {
     /// `UnknownOperationException` for a missing target, another service's prefix or an
     /// operation CloudTrail does not have.
     pub fn from_target(target: Option<&str>) -> Result<Operation, ApiError> {
-        let Some(target) = target else {
-            return Err(ApiError::new(
-                ErrorCode::UnknownOperationException,
-                "the request has no `X-Amz-Target` header naming the operation",
-            ));
-        };
-        let name = target
-            .strip_prefix(LONG_TARGET_PREFIX)
-            .or_else(|| target.strip_prefix(TARGET_PREFIX))
-            .and_then(|rest| rest.strip_prefix('.'));
-        name.and_then(Operation::from_name).ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::UnknownOperationException,
-                format!(
-                    "unknown operation `{}`",
-                    target.chars().take(200).collect::<String>()
-                ),
-            )
-        })
+        operation_from_target(
+            target,
+            &[LONG_TARGET_PREFIX, TARGET_PREFIX],
+            Operation::from_name,
+        )
     }
 
     /// The error an operation OpenTrail does not serve answers with.
@@ -189,12 +230,6 @@ impl Operation {
                 ),
             )),
         }
-    }
-}
-
-impl fmt::Display for Operation {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str(self.name())
     }
 }
 

@@ -197,9 +197,9 @@ impl ErrorResponse {
     pub fn body(&self) -> Vec<u8> {
         let mut body = String::with_capacity(self.message.len() + 48);
         body.push_str("{\"__type\":");
-        crate::json_text::push_json_string(&mut body, self.code.as_str());
+        opentrail_types::json_text::push_string(&mut body, self.code.as_str());
         body.push_str(",\"message\":");
-        crate::json_text::push_json_string(&mut body, &self.message);
+        opentrail_types::json_text::push_string(&mut body, &self.message);
         body.push('}');
         body.into_bytes()
     }

@@ -6,7 +6,7 @@ use opentrail_types::Timestamp;
 use serde_json::value::RawValue;
 
 use crate::error::EventErrorCode;
-use crate::json_text::{ObjectMembers, compact_json, json_type_name, parse_object, raw_as_string};
+use crate::json_text::{ObjectMembers, json_type_name, parse_object, raw_as_string};
 use crate::query::excerpt;
 
 /// Longest `requestParameters` / `responseElements`, in bytes of compact JSON text
@@ -168,7 +168,7 @@ pub(crate) fn check_event_data(
         ));
     };
     Ok(ValidEventData {
-        compact_json: compact_json(event_data),
+        compact_json: opentrail_types::json_text::compact(event_data),
         event_time_text,
         event_time,
         recipient_account_id,
@@ -222,7 +222,7 @@ fn check_value(raw: &RawValue, kind: FieldKind, path: &str) -> Result<Checked, R
                 return Err(wrong_type(path, "an object", raw));
             };
             if let Some(max_bytes) = limit {
-                let size = compact_json(raw.get()).len();
+                let size = opentrail_types::json_text::compact(raw.get()).len();
                 if size > max_bytes {
                     return Err(refuse(
                         EventErrorCode::FieldTooLong,

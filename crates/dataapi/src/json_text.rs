@@ -1,5 +1,5 @@
 //! JSON text helpers that keep the caller's text: the members of an object in the order
-//! sent, whitespace removal that leaves every value's text as it was, string escaping.
+//! sent. Whitespace removal and string escaping are [`opentrail_types::json_text`]'s.
 
 use std::fmt;
 
@@ -75,61 +75,6 @@ pub(crate) fn json_type_name(raw: &RawValue) -> &'static str {
     }
 }
 
-/// Returns `text` (valid JSON) without the whitespace between tokens; string contents,
-/// number literals and member order stay exactly as sent.
-pub(crate) fn compact_json(text: &str) -> String {
-    let mut compact = String::with_capacity(text.len());
-    let mut in_string = false;
-    let mut escaped = false;
-    for character in text.chars() {
-        if in_string {
-            compact.push(character);
-            if escaped {
-                escaped = false;
-            } else if character == '\\' {
-                escaped = true;
-            } else if character == '"' {
-                in_string = false;
-            }
-            continue;
-        }
-        match character {
-            ' ' | '\t' | '\n' | '\r' => {}
-            '"' => {
-                in_string = true;
-                compact.push(character);
-            }
-            _ => compact.push(character),
-        }
-    }
-    compact
-}
-
-/// Appends `text` as a JSON string literal, escaped the way `serde_json` escapes it.
-pub(crate) fn push_json_string(out: &mut String, text: &str) {
-    const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    for character in text.chars() {
-        match character {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0c}' => out.push_str("\\f"),
-            control if u32::from(control) < 0x20 => {
-                let code = u32::from(control) as usize;
-                out.push_str("\\u00");
-                out.push(char::from(HEX_DIGITS[code >> 4]));
-                out.push(char::from(HEX_DIGITS[code & 0xf]));
-            }
-            other => out.push(other),
-        }
-    }
-    out.push('"');
-}
-
 /// Deserialises a raw value as a string; `None` when it is not one.
 pub(crate) fn raw_as_string(raw: &RawValue) -> Option<String> {
     serde_json::from_str::<String>(raw.get()).ok()
@@ -156,29 +101,6 @@ mod tests {
     fn non_objects_are_rejected() {
         for text in ["[]", "1", "\"x\"", "null", "{", "{} x"] {
             assert!(parse_object(text).is_err(), "{text}");
-        }
-    }
-
-    #[test]
-    fn compaction_keeps_strings_and_numbers() {
-        assert_eq!(
-            compact_json("{ \"a b\" : [ 1.0 , \"x \\\" y\\\\\" ] ,\n\t\"c\":1e3 }"),
-            "{\"a b\":[1.0,\"x \\\" y\\\\\"],\"c\":1e3}"
-        );
-    }
-
-    #[test]
-    fn strings_are_escaped_like_serde_json() {
-        for text in [
-            "plain",
-            "q\"uote",
-            "back\\slash",
-            "\u{1}\u{1f}\n\r\t\u{8}\u{c}",
-            "é\u{7f}",
-        ] {
-            let mut out = String::new();
-            push_json_string(&mut out, text);
-            assert_eq!(out, serde_json::to_string(text).unwrap(), "{text:?}");
         }
     }
 }

@@ -2,12 +2,12 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+use opentrail_types::json_text;
 use opentrail_types::{SharedIds, Timestamp};
 use sha2::{Digest as _, Sha256};
 
 use crate::error::EventErrorCode;
 use crate::event_data::{Refusal, ValidEventData, check_event_data};
-use crate::json_text::push_json_string;
 use crate::request::{CheckedAuditEvent, CheckedRequest};
 
 /// `eventVersion` written on every record (project decision, spec §3.6.3 and §7.4).
@@ -167,23 +167,23 @@ fn verify_checksum(event_data: &str, checksum: &str) -> Result<(), Refusal> {
 fn write_record(valid: &ValidEventData, event_id: &str, ctx: &IngestContext<'_>) -> String {
     let mut json = String::with_capacity(valid.compact_json.len() + 400);
     json.push_str("{\"eventVersion\":");
-    push_json_string(&mut json, EVENT_VERSION);
+    json_text::push_string(&mut json, EVENT_VERSION);
     json.push_str(",\"eventCategory\":");
-    push_json_string(&mut json, EVENT_CATEGORY);
+    json_text::push_string(&mut json, EVENT_CATEGORY);
     json.push_str(",\"eventType\":");
-    push_json_string(&mut json, EVENT_TYPE);
+    json_text::push_string(&mut json, EVENT_TYPE);
     json.push_str(",\"eventID\":");
-    push_json_string(&mut json, event_id);
+    json_text::push_string(&mut json, event_id);
     json.push_str(",\"eventTime\":");
-    push_json_string(&mut json, &valid.event_time_text);
+    json_text::push_string(&mut json, &valid.event_time_text);
     json.push_str(",\"awsRegion\":");
-    push_json_string(&mut json, ctx.region);
+    json_text::push_string(&mut json, ctx.region);
     json.push_str(",\"recipientAccountId\":");
-    push_json_string(&mut json, &valid.recipient_account_id);
+    json_text::push_string(&mut json, &valid.recipient_account_id);
     json.push_str(",\"metadata\":{\"ingestionTime\":");
-    push_json_string(&mut json, &ctx.now.format_event_time());
+    json_text::push_string(&mut json, &ctx.now.format_event_time());
     json.push_str(",\"channelARN\":");
-    push_json_string(&mut json, ctx.channel_arn);
+    json_text::push_string(&mut json, ctx.channel_arn);
     json.push_str("},\"eventData\":");
     json.push_str(&valid.compact_json);
     json.push('}');

@@ -13,12 +13,12 @@
 //! folder. A missing file is an empty state; a damaged one is an error, never an empty
 //! state. Old versions are read, never written.
 
-use std::fs;
 use std::path::Path;
 
+use opentrail_types::durable::{read_versioned, replace_json};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{Channel, EventDataStore};
 
 /// The event data store file.
@@ -48,55 +48,24 @@ pub(crate) struct ChannelsFile {
     pub(crate) channels: Vec<Channel>,
 }
 
-#[derive(Deserialize)]
-struct VersionOnly {
-    version: u32,
-}
-
 /// Reads `dir/STORES_FILE`; `None` when it does not exist.
 pub(crate) fn read_stores(dir: &Path) -> Result<Option<StoresFile>> {
-    read_versioned(&dir.join(STORES_FILE), STORES_VERSIONS_READ)
+    // A version 1 file's stores lack `insights`, which then defaults to off.
+    Ok(read_versioned(
+        &dir.join(STORES_FILE),
+        STORES_VERSIONS_READ,
+    )?)
 }
 
 /// Reads `dir/CHANNELS_FILE`; `None` when it does not exist.
 pub(crate) fn read_channels(dir: &Path) -> Result<Option<ChannelsFile>> {
-    read_versioned(&dir.join(CHANNELS_FILE), &[CHANNELS_VERSION])
-}
-
-/// Reads `path` when its `version` is one of `versions`; the newer members of a file of
-/// an older version take their serde defaults.
-fn read_versioned<T: serde::de::DeserializeOwned>(
-    path: &Path,
-    versions: &[u32],
-) -> Result<Option<T>> {
-    let bytes = match fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(error) => return Err(Error::io(path, error)),
-    };
-    let corrupt = |reason: String| Error::Corrupt {
-        path: path.to_path_buf(),
-        reason,
-    };
-    let version: VersionOnly =
-        serde_json::from_slice(&bytes).map_err(|error| corrupt(error.to_string()))?;
-    if !versions.contains(&version.version) {
-        return Err(corrupt(format!(
-            "unknown version `{}`; this OpenTrail reads versions {versions:?}",
-            version.version
-        )));
-    }
-    serde_json::from_slice(&bytes)
-        .map(Some)
-        .map_err(|error| corrupt(error.to_string()))
+    Ok(read_versioned(
+        &dir.join(CHANNELS_FILE),
+        &[CHANNELS_VERSION],
+    )?)
 }
 
 /// Writes `value` as `dir/name`, durably.
 pub(crate) fn write_json<T: Serialize>(dir: &Path, name: &str, value: &T) -> Result<()> {
-    let path = dir.join(name);
-    let mut bytes = serde_json::to_vec_pretty(value)
-        .map_err(|error| Error::Internal(format!("cannot encode `{}`: {error}", path.display())))?;
-    bytes.push(b'\n');
-    opentrail_types::durable::replace_file(&path, &bytes)
-        .map_err(|error| Error::io(error.path, error.source))
+    Ok(replace_json(&dir.join(name), value)?)
 }

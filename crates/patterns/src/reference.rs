@@ -4,14 +4,13 @@
 //! its path, and every combination of candidate values is searched for an array-consistent
 //! one. Tests compare the matcher against it.
 
-use crate::error::{EventError, EventErrorKind};
+use crate::error::EventError;
 use crate::json::{
-    LexError, LexErrorKind, scan_literal, scan_number, scan_string, skip_value, skip_whitespace,
-    unescape,
+    LexError, LexErrorKind, scan_literal, scan_number, scan_string, skip_whitespace, unescape,
 };
 use crate::operators::{Condition, Derived, LeafValue, finite_number};
 use crate::parse::Alternative;
-use crate::walk::{MAX_EVENT_DEPTH, event_syntax_error, event_text};
+use crate::walk::{MAX_EVENT_DEPTH, event_object_start, event_syntax_error, expect_event_end};
 
 /// Combinations tried per event before giving up (and answering "no match").
 const MAX_STEPS: usize = 1_000_000;
@@ -57,16 +56,7 @@ impl FlatLeaf {
 
 /// Flattens `event` (a JSON object) into its leaves.
 fn flatten(event: &[u8]) -> Result<Vec<FlatLeaf>, EventError> {
-    let text = event_text(event)?;
-    let bytes = text.as_bytes();
-    let start = skip_whitespace(bytes, 0);
-    if bytes.get(start) != Some(&b'{') {
-        skip_value(bytes, start, 0, MAX_EVENT_DEPTH).map_err(event_syntax_error)?;
-        return Err(EventError::new(
-            EventErrorKind::NotAnObject,
-            "event is not a JSON object".to_owned(),
-        ));
-    }
+    let (text, start) = event_object_start(event)?;
     let mut flattener = Flattener {
         text,
         leaves: Vec::new(),
@@ -76,13 +66,7 @@ fn flatten(event: &[u8]) -> Result<Vec<FlatLeaf>, EventError> {
     let end = flattener
         .value(start, None, 0)
         .map_err(event_syntax_error)?;
-    let end = skip_whitespace(bytes, end);
-    if end != bytes.len() {
-        return Err(event_syntax_error(LexError::new(
-            LexErrorKind::TrailingCharacters,
-            end,
-        )));
-    }
+    expect_event_end(text.as_bytes(), end)?;
     Ok(flattener.leaves)
 }
 

@@ -222,8 +222,38 @@ pub(crate) fn event_syntax_error(error: LexError) -> EventError {
     )
 }
 
+/// Checks `event` (UTF-8 text of a bounded size, a JSON object at the top) and returns its
+/// text and the index of the object's `{`. The matcher and the reference evaluation both
+/// start here, so they refuse the same events with the same errors.
+pub(crate) fn event_object_start(event: &[u8]) -> Result<(&str, usize), EventError> {
+    let text = event_text(event)?;
+    let bytes = text.as_bytes();
+    let start = skip_whitespace(bytes, 0);
+    if bytes.get(start) != Some(&b'{') {
+        // Say "not an object" only for JSON that is something else.
+        skip_value(bytes, start, 0, MAX_EVENT_DEPTH).map_err(event_syntax_error)?;
+        return Err(EventError::new(
+            EventErrorKind::NotAnObject,
+            "event is not a JSON object".to_owned(),
+        ));
+    }
+    Ok((text, start))
+}
+
+/// Checks that only whitespace follows the event object, which ends before `end`.
+pub(crate) fn expect_event_end(bytes: &[u8], end: usize) -> Result<(), EventError> {
+    let end = skip_whitespace(bytes, end);
+    if end != bytes.len() {
+        return Err(event_syntax_error(LexError::new(
+            LexErrorKind::TrailingCharacters,
+            end,
+        )));
+    }
+    Ok(())
+}
+
 /// Checks that `event` is UTF-8 text of a bounded size.
-pub(crate) fn event_text(event: &[u8]) -> Result<&str, EventError> {
+fn event_text(event: &[u8]) -> Result<&str, EventError> {
     if u32::try_from(event.len()).is_err() {
         return Err(EventError::new(
             EventErrorKind::TooLarge,
@@ -249,17 +279,8 @@ pub(crate) fn walk_event<'e>(
     stamp: u32,
     scratch: &mut WalkScratch,
 ) -> Result<&'e str, EventError> {
-    let text = event_text(event)?;
+    let (text, start) = event_object_start(event)?;
     let bytes = text.as_bytes();
-    let start = skip_whitespace(bytes, 0);
-    if bytes.get(start) != Some(&b'{') {
-        // Say "not an object" only for JSON that is something else.
-        skip_value(bytes, start, 0, MAX_EVENT_DEPTH).map_err(event_syntax_error)?;
-        return Err(EventError::new(
-            EventErrorKind::NotAnObject,
-            "event is not a JSON object".to_owned(),
-        ));
-    }
     let mut walker = Walker {
         text,
         bytes,
@@ -271,13 +292,7 @@ pub(crate) fn walk_event<'e>(
     walker
         .value(PathTrie::ROOT, 0)
         .map_err(event_syntax_error)?;
-    let end = skip_whitespace(bytes, walker.pos);
-    if end != bytes.len() {
-        return Err(event_syntax_error(LexError::new(
-            LexErrorKind::TrailingCharacters,
-            end,
-        )));
-    }
+    expect_event_end(bytes, walker.pos)?;
     Ok(text)
 }
 

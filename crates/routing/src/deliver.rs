@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use opentrail_rules::{Destination, Target};
+use opentrail_types::json_text;
 use opentrail_types::{RandomIds, SharedClock, SharedIds, Timestamp};
 
 use crate::config::TargetsConfig;
@@ -15,7 +16,6 @@ use crate::events;
 use crate::files::{Durability, FileCache};
 use crate::input::render_at;
 use crate::job::{DeadLetterReason, Job, Outcome};
-use crate::raw;
 use crate::send::{self, RequestContext, SendError};
 
 /// Delivers events to rule targets. Cheap to clone (one `Arc`); share one per server.
@@ -331,7 +331,7 @@ fn dead_letter_line(
 ) -> Vec<u8> {
     let mut line = String::with_capacity(job.envelope.json().len() + 512);
     line.push_str("{\"time\":");
-    line.push_str(&raw::quote(&now.format_utc("%Y-%m-%dT%H:%M:%S%.3fZ")));
+    line.push_str(&json_text::quote(&now.format_utc("%Y-%m-%dT%H:%M:%S%.3fZ")));
     for (name, value) in [
         ("ruleArn", job.rule.arn.as_str()),
         ("ruleName", job.rule.name.as_str()),
@@ -341,12 +341,12 @@ fn dead_letter_line(
         line.push_str(",\"");
         line.push_str(name);
         line.push_str("\":");
-        line.push_str(&raw::quote(value));
+        line.push_str(&json_text::quote(value));
     }
     line.push_str(",\"attempts\":");
     line.push_str(&attempts.to_string());
     line.push_str(",\"reason\":");
-    line.push_str(&raw::quote(&reason.to_string()));
+    line.push_str(&json_text::quote(&reason.to_string()));
     line.push_str(",\"event\":");
     line.push_str(job.envelope.json());
     line.push_str("}\n");

@@ -33,7 +33,7 @@
 
 use std::sync::Arc;
 
-use opentrail_types::{Timestamp, TimestampError};
+use opentrail_types::{Timestamp, TimestampError, json_text};
 use uuid::Uuid;
 
 use crate::raw::{self, Entries};
@@ -208,12 +208,12 @@ impl Envelope {
     pub(crate) fn metadata_json(&self, ingestion_time: Timestamp) -> String {
         format!(
             r#"{{"id":{},"account":{},"detailType":{},"time":{},"source":{},"region":{},"resources":[],"version":"0"}}"#,
-            raw::quote(&self.id),
-            raw::quote(&self.account),
-            raw::quote(self.detail_type),
-            raw::quote(&ingestion_time.format_event_time()),
-            raw::quote(&self.source),
-            raw::quote(&self.region),
+            json_text::quote(&self.id),
+            json_text::quote(&self.account),
+            json_text::quote(self.detail_type),
+            json_text::quote(&ingestion_time.format_event_time()),
+            json_text::quote(&self.source),
+            json_text::quote(&self.region),
         )
     }
 }
@@ -255,7 +255,7 @@ pub fn envelope(record: &[u8]) -> Result<Envelope, EnvelopeError> {
 
     let mut json = String::with_capacity(text.len() + 320);
     json.push_str(r#"{"version":"0","id":"#);
-    json.push_str(&raw::quote(&id));
+    json.push_str(&json_text::quote(&id));
     for (name, value) in [
         ("detail-type", detail_type),
         ("source", source.as_str()),
@@ -266,7 +266,7 @@ pub fn envelope(record: &[u8]) -> Result<Envelope, EnvelopeError> {
         json.push_str(",\"");
         json.push_str(name);
         json.push_str("\":");
-        json.push_str(&raw::quote(value));
+        json.push_str(&json_text::quote(value));
     }
     json.push_str(r#","resources":[],"detail":{"#);
     let mut first = true;
@@ -278,9 +278,9 @@ pub fn envelope(record: &[u8]) -> Result<Envelope, EnvelopeError> {
             json.push(',');
         }
         first = false;
-        json.push_str(&raw::quote(key));
+        json.push_str(&json_text::quote(key));
         json.push(':');
-        json.push_str(&raw::minify(value.get()));
+        json.push_str(&json_text::compact(value.get()));
     }
     json.push_str("}}");
     if json.len() > MAX_EVENT_BYTES {

@@ -4,7 +4,8 @@
 //! `preserve_order`), so re-serialising a record through it would reorder every field. The
 //! envelope's `detail`, `InputPath` selections and transformer values must keep the record's
 //! own order (CloudTrail writes its fields in a documented order, and people diff them), so
-//! this module works on [`RawValue`] slices of the original text instead.
+//! this module works on [`RawValue`] slices of the original text instead; the text itself is
+//! compacted and strings are written with [`opentrail_types::json_text`].
 
 use std::fmt;
 
@@ -85,54 +86,6 @@ pub(crate) fn as_bool(raw: &RawValue) -> Option<bool> {
     }
 }
 
-/// Removes the whitespace between tokens of valid JSON text, keeping strings untouched.
-///
-/// The input must be valid JSON (a [`RawValue`] is); on other input the result is
-/// unspecified but no panic occurs.
-pub(crate) fn minify(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut in_string = false;
-    let mut escaped = false;
-    for character in text.chars() {
-        if in_string {
-            out.push(character);
-            if escaped {
-                escaped = false;
-            } else if character == '\\' {
-                escaped = true;
-            } else if character == '"' {
-                in_string = false;
-            }
-            continue;
-        }
-        match character {
-            ' ' | '\t' | '\n' | '\r' => {}
-            '"' => {
-                in_string = true;
-                out.push(character);
-            }
-            _ => out.push(character),
-        }
-    }
-    out
-}
-
-/// Appends `text` to `out` as the body of a JSON string (escaped, without the quotes).
-pub(crate) fn push_escaped(out: &mut String, text: &str) {
-    // serde_json's string encoder is the reference escaper; strip the quotes it adds.
-    let quoted = serde_json::Value::String(text.to_owned()).to_string();
-    let inner = quoted
-        .strip_prefix('"')
-        .and_then(|rest| rest.strip_suffix('"'))
-        .unwrap_or(&quoted);
-    out.push_str(inner);
-}
-
-/// Returns `text` as a quoted JSON string.
-pub(crate) fn quote(text: &str) -> String {
-    serde_json::Value::String(text.to_owned()).to_string()
-}
-
 struct OrderedVisitor;
 
 impl<'de> Visitor<'de> for OrderedVisitor {
@@ -167,14 +120,6 @@ mod tests {
     }
 
     #[test]
-    fn minify_strips_only_whitespace_between_tokens() {
-        assert_eq!(
-            minify("{ \"a b\" : [ 1 , \"x \\\" y\" ]\n}"),
-            r#"{"a b":[1,"x \" y"]}"#
-        );
-    }
-
-    #[test]
     fn kinds_and_scalars() {
         assert_eq!(kind(parse(" [1]").unwrap()), Kind::Array);
         assert_eq!(as_string(parse(r#""a\"b""#).unwrap()).unwrap(), "a\"b");
@@ -182,13 +127,5 @@ mod tests {
         assert_eq!(as_bool(parse(r#""false""#).unwrap()), Some(false));
         assert_eq!(as_bool(parse("1").unwrap()), None);
         assert!(object_entries(parse("[1]").unwrap()).is_none());
-    }
-
-    #[test]
-    fn escaping_matches_json() {
-        let mut out = String::new();
-        push_escaped(&mut out, "a\"b\\c\n");
-        assert_eq!(out, r#"a\"b\\c\n"#);
-        assert_eq!(quote("x"), r#""x""#);
     }
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use hmac::{Hmac, KeyInit, Mac};
 use opentrail_rules::Destination;
+use opentrail_types::json_text;
 use reqwest::header::{CONTENT_TYPE, RETRY_AFTER, USER_AGENT};
 use sha2::Sha256;
 
@@ -155,8 +156,8 @@ pub(crate) async fn send(
 pub(crate) fn json_line(body: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(body);
     let mut line = match raw::parse(&text) {
-        Ok(value) => raw::minify(value.get()),
-        Err(_) => raw::quote(&text),
+        Ok(value) => json_text::compact(value.get()),
+        Err(_) => json_text::quote(&text),
     }
     .into_bytes();
     line.push(b'\n');

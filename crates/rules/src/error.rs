@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use opentrail_types::durable::StateFileError;
+
 /// What went wrong, for callers that branch. The refusals are named after EventBridge's
 /// exceptions (`ResourceNotFound` is `ResourceNotFoundException`); the API crate maps each
 /// to its error code in one place.
@@ -115,6 +117,17 @@ impl Error {
         Error::Io {
             path: path.into(),
             source,
+        }
+    }
+}
+
+impl From<StateFileError> for Error {
+    fn from(error: StateFileError) -> Error {
+        match error {
+            StateFileError::Io { path, source, .. } => Error::Io { path, source },
+            StateFileError::Corrupt { path, reason } => Error::Corrupt { path, reason },
+            // An encoding failure is a bug in a state type, not a storage failure.
+            StateFileError::Encode { .. } => Error::Internal(error.to_string()),
         }
     }
 }

@@ -17,12 +17,12 @@
 //! the folder. A missing file is an empty store; a damaged one is an error, never an
 //! empty store. Old versions are read, never written.
 
-use std::fs;
 use std::path::Path;
 
+use opentrail_types::durable::{read_versioned, replace_json};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::Rule;
 
 /// The state file's name.
@@ -38,42 +38,12 @@ pub(crate) struct RulesFile {
     pub(crate) rules: Vec<Rule>,
 }
 
-#[derive(Deserialize)]
-struct VersionOnly {
-    version: u32,
-}
-
 /// Reads `dir/RULES_FILE`; `None` when it does not exist.
 pub(crate) fn read_rules(dir: &Path) -> Result<Option<RulesFile>> {
-    let path = dir.join(RULES_FILE);
-    let bytes = match fs::read(&path) {
-        Ok(bytes) => bytes,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(error) => return Err(Error::io(path, error)),
-    };
-    let corrupt = |reason: String| Error::Corrupt {
-        path: path.clone(),
-        reason,
-    };
-    let version: VersionOnly =
-        serde_json::from_slice(&bytes).map_err(|error| corrupt(error.to_string()))?;
-    if version.version != VERSION {
-        return Err(corrupt(format!(
-            "unknown version `{}`; this OpenTrail reads version {VERSION}",
-            version.version
-        )));
-    }
-    serde_json::from_slice(&bytes)
-        .map(Some)
-        .map_err(|error| corrupt(error.to_string()))
+    Ok(read_versioned(&dir.join(RULES_FILE), &[VERSION])?)
 }
 
 /// Writes `file` as `dir/RULES_FILE`, durably.
 pub(crate) fn write_rules(dir: &Path, file: &RulesFile) -> Result<()> {
-    let path = dir.join(RULES_FILE);
-    let mut bytes = serde_json::to_vec_pretty(file)
-        .map_err(|error| Error::Internal(format!("cannot encode `{}`: {error}", path.display())))?;
-    bytes.push(b'\n');
-    opentrail_types::durable::replace_file(&path, &bytes)
-        .map_err(|error| Error::io(error.path, error.source))
+    Ok(replace_json(&dir.join(RULES_FILE), file)?)
 }

@@ -12,14 +12,14 @@
 //! folder. A missing file is an empty state; a damaged one is an error, never an empty
 //! state. Old versions are read, never written.
 
-use std::fs;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use opentrail_types::Timestamp;
+use opentrail_types::durable::{read_versioned, replace_json};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{Trail, TrailStatus};
 
 /// The trail configuration file.
@@ -54,50 +54,17 @@ pub(crate) struct StatusFile {
     pub(crate) statuses: Vec<StatusEntry>,
 }
 
-#[derive(Deserialize)]
-struct VersionOnly {
-    version: u32,
-}
-
 /// Reads `dir/TRAILS_FILE`; `None` when it does not exist.
 pub(crate) fn read_trails(dir: &Path) -> Result<Option<TrailsFile>> {
-    read_versioned(&dir.join(TRAILS_FILE))
+    Ok(read_versioned(&dir.join(TRAILS_FILE), &[VERSION])?)
 }
 
 /// Reads `dir/STATUS_FILE`; `None` when it does not exist.
 pub(crate) fn read_statuses(dir: &Path) -> Result<Option<StatusFile>> {
-    read_versioned(&dir.join(STATUS_FILE))
-}
-
-fn read_versioned<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>> {
-    let bytes = match fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(error) => return Err(Error::io(path, error)),
-    };
-    let corrupt = |reason: String| Error::Corrupt {
-        path: path.to_path_buf(),
-        reason,
-    };
-    let version: VersionOnly =
-        serde_json::from_slice(&bytes).map_err(|error| corrupt(error.to_string()))?;
-    if version.version != VERSION {
-        return Err(corrupt(format!(
-            "unknown version `{}`; this OpenTrail reads version {VERSION}",
-            version.version
-        )));
-    }
-    serde_json::from_slice(&bytes)
-        .map(Some)
-        .map_err(|error| corrupt(error.to_string()))
+    Ok(read_versioned(&dir.join(STATUS_FILE), &[VERSION])?)
 }
 
 /// Writes `value` as `dir/name`, durably.
 pub(crate) fn write_json<T: Serialize>(dir: &Path, name: &str, value: &T) -> Result<()> {
-    let path = dir.join(name);
-    let mut bytes = serde_json::to_vec_pretty(value)
-        .map_err(|error| Error::Internal(format!("cannot encode `{}`: {error}", path.display())))?;
-    bytes.push(b'\n');
-    opentrail_types::durable::replace_file(&path, &bytes)
-        .map_err(|error| Error::io(error.path, error.source))
+    Ok(replace_json(&dir.join(name), value)?)
 }

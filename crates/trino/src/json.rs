@@ -11,6 +11,7 @@ use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Int64Arra
 use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type};
 use datafusion::error::Result;
 use datafusion::logical_expr::ScalarUDF;
+use opentrail_types::json_text;
 use serde_json::value::RawValue;
 
 use crate::error::Error;
@@ -121,9 +122,10 @@ fn at_path<T>(
     Ok(out)
 }
 
-/// `json_extract(json, path)`: the JSON text at `path`, compact, key order kept.
+/// `json_extract(json, path)`: the JSON text at `path`, compact, key order kept (Trino copies
+/// extracted values as written: number spelling and string escapes stay).
 fn json_extract(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
-    let values = at_path(args, |raw| Some(jsonpath::minify(raw.get())))?;
+    let values = at_path(args, |raw| Some(json_text::compact(raw.get())))?;
     Ok(Arc::new(StringArray::from(values)))
 }
 
@@ -226,7 +228,7 @@ fn json_array_get(args: &[ArrayRef], _: &DataType) -> Result<ArrayRef> {
         }
         let element = elements[position as usize];
         match jsonpath::kind(element) {
-            JsonKind::Object | JsonKind::Array => Some(jsonpath::minify(element.get())),
+            JsonKind::Object | JsonKind::Array => Some(json_text::compact(element.get())),
             _ => jsonpath::scalar_text(element),
         }
     });

@@ -222,32 +222,6 @@ pub(crate) fn scalar_text(value: &RawValue) -> Option<String> {
     }
 }
 
-/// Returns JSON text without the whitespace between tokens, keeping key order, number
-/// spelling and string escapes as written (Trino copies extracted values this way).
-pub(crate) fn minify(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    let mut in_string = false;
-    let mut escaped = false;
-    for c in json.chars() {
-        if in_string {
-            out.push(c);
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_string = false;
-            }
-        } else if c == '"' {
-            in_string = true;
-            out.push(c);
-        } else if !matches!(c, ' ' | '\t' | '\n' | '\r') {
-            out.push(c);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,13 +262,5 @@ mod tests {
         ] {
             assert!(JsonPath::parse(path).is_err(), "{path}");
         }
-    }
-
-    #[test]
-    fn minify_keeps_strings_intact() {
-        assert_eq!(
-            minify("{ \"a b\" : [1, 2.50],\n \"c\":\"x\\\" y\" }"),
-            "{\"a b\":[1,2.50],\"c\":\"x\\\" y\"}"
-        );
     }
 }

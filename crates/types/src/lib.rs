@@ -1,5 +1,6 @@
 //! Shared primitives of OpenTrail: timestamps in CloudTrail's textual forms, the injected
-//! [`Clock`] and the injected [`IdGenerator`].
+//! [`Clock`] and the injected [`IdGenerator`]; also the durable JSON state files
+//! ([`durable`]) and the JSON text helpers ([`json_text`]) several crates share.
 //!
 //! Domain code never reads the system clock or a random source directly: it takes a `Clock`
 //! and an `IdGenerator`, so tests and goldens can fix both.
@@ -16,6 +17,7 @@
 mod clock;
 pub mod durable;
 mod ids;
+pub mod json_text;
 pub mod serde_millis;
 mod time;
 

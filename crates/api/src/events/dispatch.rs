@@ -5,7 +5,7 @@
 use opentrail_rules::RuleStore;
 use opentrail_types::Timestamp;
 
-use crate::dispatch::Scope;
+use crate::dispatch::{Scope, empty_as_object, run};
 use crate::events::operation::EventsOperation;
 use crate::events::{
     delete_rule, describe_rule, disable_rule, enable_rule, list_rule_names_by_target, list_rules,
@@ -47,11 +47,7 @@ pub fn call_events(
     if let Some(error) = operation.unsupported_error() {
         return Err(error);
     }
-    let body = if body.iter().all(u8::is_ascii_whitespace) {
-        b"{}".as_slice()
-    } else {
-        body
-    };
+    let body = empty_as_object(body);
     match operation {
         EventsOperation::PutRule => run(body, |request| put_rule::handle(services, scope, request)),
         EventsOperation::DescribeRule => run(body, |request| {
@@ -96,28 +92,4 @@ pub fn call_events(
             format!("{other} is marked implemented but has no handler"),
         )),
     }
-}
-
-/// Parses the body as the operation's request, runs `handler`, encodes its response.
-fn run<Request, Response>(
-    body: &[u8],
-    handler: impl FnOnce(Request) -> Result<Response, ApiError>,
-) -> Result<Vec<u8>, ApiError>
-where
-    Request: serde::de::DeserializeOwned,
-    Response: serde::Serialize,
-{
-    let request = serde_json::from_slice(body).map_err(|error| {
-        ApiError::new(
-            ErrorCode::SerializationException,
-            format!("the request body is not valid for the operation: {error}"),
-        )
-    })?;
-    let response = handler(request)?;
-    serde_json::to_vec(&response).map_err(|error| {
-        ApiError::new(
-            ErrorCode::InternalFailure,
-            format!("cannot encode the response: {error}"),
-        )
-    })
 }

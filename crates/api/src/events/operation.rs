@@ -9,69 +9,12 @@
 //! on a few operations), so OpenTrail uses the code its CloudTrail side already uses for
 //! the same situation.
 
-use std::fmt;
-
+use crate::operation::{operation_from_target, operation_table};
 use crate::{ApiError, ErrorCode};
 
 /// The `X-Amz-Target` prefix of EventBridge's operations (botocore model
 /// `events/2015-10-07`, `targetPrefix`).
 pub const TARGET_PREFIX: &str = "AWSEvents";
-
-macro_rules! events_operations {
-    ($($name:ident: $access:ident, $status:expr;)*) => {
-        /// An EventBridge operation (botocore model `events/2015-10-07`).
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[non_exhaustive]
-        pub enum EventsOperation {
-            $(
-                #[doc = concat!("`", stringify!($name), "`.")]
-                $name,
-            )*
-        }
-
-        impl EventsOperation {
-            /// Every operation, in the model's (alphabetical) order.
-            pub const ALL: &'static [EventsOperation] = &[$(EventsOperation::$name),*];
-
-            /// The operation's name as the model spells it.
-            pub const fn name(self) -> &'static str {
-                match self {
-                    $(EventsOperation::$name => stringify!($name),)*
-                }
-            }
-
-            /// Whether the operation only reads: it is then recorded with
-            /// `readOnly: true` and allowed to read-only principals.
-            pub const fn is_read_only(self) -> bool {
-                match self {
-                    $(EventsOperation::$name => matches!(Access::$access, Access::Read),)*
-                }
-            }
-
-            /// Where OpenTrail stands on the operation.
-            pub const fn status(self) -> EventsStatus {
-                match self {
-                    $(EventsOperation::$name => $status,)*
-                }
-            }
-
-            /// Looks an operation up by its model name.
-            pub fn from_name(name: &str) -> Option<EventsOperation> {
-                match name {
-                    $(stringify!($name) => Some(EventsOperation::$name),)*
-                    _ => None,
-                }
-            }
-        }
-    };
-}
-
-/// Whether an operation reads or changes state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Access {
-    Read,
-    Write,
-}
 
 /// Where OpenTrail stands on an EventBridge operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,7 +51,10 @@ const PERMISSIONS: EventsStatus = EventsStatus::Unsupported(
     "delivers no events between accounts, so its event bus takes no permissions",
 );
 
-events_operations! {
+operation_table! {
+    /// An EventBridge operation (botocore model `events/2015-10-07`).
+    pub enum EventsOperation, status EventsStatus;
+
     ActivateEventSource: Write, PARTNERS;
     CancelReplay: Write, ARCHIVES;
     CreateApiDestination: Write, DESTINATIONS;
@@ -176,25 +122,7 @@ impl EventsOperation {
     /// `UnknownOperationException` for a missing target, another service's prefix or an
     /// operation EventBridge does not have.
     pub fn from_target(target: Option<&str>) -> Result<EventsOperation, ApiError> {
-        let Some(target) = target else {
-            return Err(ApiError::new(
-                ErrorCode::UnknownOperationException,
-                "the request has no `X-Amz-Target` header naming the operation",
-            ));
-        };
-        target
-            .strip_prefix(TARGET_PREFIX)
-            .and_then(|rest| rest.strip_prefix('.'))
-            .and_then(EventsOperation::from_name)
-            .ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::UnknownOperationException,
-                    format!(
-                        "unknown operation `{}`",
-                        target.chars().take(200).collect::<String>()
-                    ),
-                )
-            })
+        operation_from_target(target, &[TARGET_PREFIX], EventsOperation::from_name)
     }
 
     /// The error an operation OpenTrail does not serve answers with.
@@ -211,12 +139,6 @@ impl EventsOperation {
                 ),
             )),
         }
-    }
-}
-
-impl fmt::Display for EventsOperation {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str(self.name())
     }
 }
 

@@ -49,7 +49,7 @@ mod path;
 use std::collections::HashMap;
 
 use opentrail_rules::Target;
-use opentrail_types::Timestamp;
+use opentrail_types::{Timestamp, json_text};
 
 use crate::envelope::Envelope;
 use crate::raw::{self, Kind};
@@ -122,7 +122,7 @@ pub fn render_at(
 ) -> Result<Vec<u8>, InputError> {
     if let Some(input) = &target.input {
         let constant = raw::parse(input).map_err(InputError::InvalidInput)?;
-        return Ok(raw::minify(constant.get()).into_bytes());
+        return Ok(json_text::compact(constant.get()).into_bytes());
     }
     let root = raw::parse(envelope.json()).map_err(InputError::Internal)?;
     if let Some(input_path) = &target.input_path {
@@ -130,7 +130,7 @@ pub fn render_at(
             Selected::Nothing => Err(InputError::PathSelectsNothing {
                 path: input_path.clone(),
             }),
-            Selected::One(value) => Ok(raw::minify(value.get()).into_bytes()),
+            Selected::One(value) => Ok(json_text::compact(value.get()).into_bytes()),
             Selected::Many(array) => Ok(array.into_bytes()),
         };
     }
@@ -141,7 +141,7 @@ pub fn render_at(
     for (name, input_path) in &transformer.input_paths_map {
         let value = match parse_path(input_path)?.select(root) {
             Selected::Nothing => None,
-            Selected::One(value) => Some(raw::minify(value.get())),
+            Selected::One(value) => Some(json_text::compact(value.get())),
             Selected::Many(array) => Some(array),
         };
         variables.insert(name.as_str(), value);
@@ -149,9 +149,12 @@ pub fn render_at(
     // Inserted last: predefined variables cannot be overwritten.
     let ingestion = ingestion_time.format_event_time();
     for (name, value) in [
-        ("aws.events.rule-arn", raw::quote(&rule.arn)),
-        ("aws.events.rule-name", raw::quote(&rule.name)),
-        ("aws.events.event.ingestion-time", raw::quote(&ingestion)),
+        ("aws.events.rule-arn", json_text::quote(&rule.arn)),
+        ("aws.events.rule-name", json_text::quote(&rule.name)),
+        (
+            "aws.events.event.ingestion-time",
+            json_text::quote(&ingestion),
+        ),
         ("aws.events.event", envelope.metadata_json(ingestion_time)),
         ("aws.events.event.json", envelope.json().to_owned()),
     ] {
@@ -164,7 +167,7 @@ pub fn render_at(
         return Ok(filled.into_bytes());
     }
     let checked = raw::parse(&filled).map_err(InputError::InvalidTemplateOutput)?;
-    Ok(raw::minify(checked.get()).into_bytes())
+    Ok(json_text::compact(checked.get()).into_bytes())
 }
 
 fn parse_path(text: &str) -> Result<JsonPath, InputError> {
@@ -234,7 +237,7 @@ fn substitute(out: &mut String, value: Option<&str>, in_string: bool, json_templ
             out.push_str(&raw::as_string(parsed).unwrap_or_default());
         }
         (Kind::Object | Kind::Array, true) => {
-            raw::push_escaped(out, &value.replace('"', ""));
+            json_text::push_escaped(out, &value.replace('"', ""));
         }
         _ => out.push_str(value),
     }

@@ -7,6 +7,7 @@
 //! wildcard selects a list and yields a JSON array of every match (possibly empty); any
 //! other path yields one value or nothing.
 
+use opentrail_types::json_text;
 use serde_json::value::RawValue;
 
 use crate::raw::{self, Kind};
@@ -89,7 +90,7 @@ impl JsonPath {
                 if position > 0 {
                     array.push(',');
                 }
-                array.push_str(&raw::minify(value.get()));
+                array.push_str(&json_text::compact(value.get()));
             }
             array.push(']');
             return Selected::Many(array);
