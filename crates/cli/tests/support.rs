@@ -22,12 +22,16 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).unwrap()
 }
 
-/// Imports the repository's fixtures into `data_dir`.
+/// Imports the repository's CloudTrail fixtures (log files, records and digests, not the
+/// EventBridge cases beside them) into `data_dir`.
 pub fn import_fixtures(data_dir: &Path) -> Output {
+    let root = opentrail_testkit::testdata::root();
     let output = opentrail()
         .args(["import", "--data-dir"])
         .arg(data_dir)
-        .arg(opentrail_testkit::testdata::root())
+        .arg(root.join("cloudtrail-logs"))
+        .arg(root.join("cloudtrail-records"))
+        .arg(root.join("digests"))
         .output()
         .unwrap();
     assert!(
