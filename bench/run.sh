@@ -95,3 +95,6 @@ rm -rf "$out/delivery"
 
 echo "== Insights: detection on a generated workload and the fixtures, analyzer throughput and CPU"
 BENCH_NO_BUILD=1 BENCH_OUT="$out" CARGO_TARGET_DIR="$target" bench/insights.sh
+
+echo "== rules: 1,000 rules matched on one core, and acknowledged → webhook target received"
+BENCH_NO_BUILD=1 BENCH_OUT="$out" CARGO_TARGET_DIR="$target" bench/rules.sh

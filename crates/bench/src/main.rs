@@ -22,6 +22,11 @@
 //!   compares them with DuckDB).
 //! - `insights`: the Insights analyzer on the generated event stream: parse + observe +
 //!   tick throughput on one thread, then the CPU it takes at a steady 10,000 events/s.
+//! - `rules-match`: 1,000 EventBridge-style rules of mixed kinds in one shared matcher
+//!   against the generated event stream on one thread (envelope + match, match alone),
+//!   and the naive rule-by-rule loop on a subset as the peer.
+//! - `rules-webhook`: the server in-process with a rule whose target is a local webhook;
+//!   time from an event's acknowledgement by `/ingest` to its arrival at the webhook.
 //!
 //! Each prints its figures and the machine it ran on. Benchmarks are commands, never
 //! timed tests.
@@ -45,6 +50,7 @@ mod inflate;
 mod insights;
 mod lake;
 mod records;
+mod rules;
 mod serve;
 mod trail;
 
@@ -248,6 +254,38 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         paced_seconds: u64,
     },
+    /// EventBridge-style rules: one shared matcher of `--rules` patterns of mixed kinds
+    /// against the generated stream on one thread, and the naive rule-by-rule loop.
+    RulesMatch {
+        /// Scratch folder (removed first and at the end): the generated logs.
+        #[arg(long)]
+        work: PathBuf,
+        /// Events generated and matched (100,000 a day).
+        #[arg(long, default_value_t = 1_000_000)]
+        events: u64,
+        /// Rules in the matcher.
+        #[arg(long, default_value_t = 1000)]
+        rules: usize,
+        /// Seed of the stream, the sampled records and the rules.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Events the naive loop (every rule's `Pattern::matches` in turn) runs on.
+        #[arg(long, default_value_t = 20_000)]
+        naive_events: usize,
+    },
+    /// Acknowledged by POST /ingest → received by a rule's webhook target.
+    RulesWebhook {
+        /// Events per second ingested.
+        #[arg(long, default_value_t = 1000)]
+        rate: u64,
+        /// Seconds of ingest.
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+        /// Scratch folder (removed first and at the end); the server's data directory is
+        /// `WORK/data`. Default: a folder in the system's temporary directory.
+        #[arg(long)]
+        work: Option<PathBuf>,
+    },
 }
 
 fn parse_event_time(text: &str) -> Result<Timestamp, String> {
@@ -367,6 +405,33 @@ fn main() -> anyhow::Result<()> {
             accounts,
             rate,
             paced_seconds,
+        }),
+        Command::RulesMatch {
+            work,
+            events,
+            rules,
+            seed,
+            naive_events,
+        } => rules::run(&rules::Args {
+            work,
+            events,
+            rules,
+            seed,
+            naive_events,
+        }),
+        Command::RulesWebhook {
+            rate,
+            seconds,
+            work,
+        } => serve::webhook::run(&serve::webhook::Args {
+            work: work.unwrap_or_else(|| {
+                std::env::temp_dir().join(format!(
+                    "opentrail-bench-rules-webhook-{}",
+                    std::process::id()
+                ))
+            }),
+            rate,
+            seconds,
         }),
     }
 }

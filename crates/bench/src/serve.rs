@@ -1,6 +1,7 @@
-//! What the HTTP benchmarks (`serve-lookups`, `serve-ingest`, `serve-delivery`) share: the server run
-//! in-process on a tokio runtime, keep-alive HTTP/1.1 client connections (hyper), SigV4
-//! signing with `opentrail-sigv4`, and latency figures.
+//! What the HTTP benchmarks (`serve-lookups`, `serve-ingest`, `serve-delivery`,
+//! `rules-webhook`) share: the server run in-process on a tokio runtime, keep-alive
+//! HTTP/1.1 client connections (hyper), SigV4 signing with `opentrail-sigv4`, and latency
+//! figures.
 //!
 //! Client and server share one process and one multi-thread runtime (one worker per
 //! core), as a benchmark on one machine must: the figures include the client's own CPU.
@@ -8,6 +9,7 @@
 pub mod delivery;
 pub mod ingest;
 pub mod lookups;
+pub mod webhook;
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -100,9 +102,28 @@ impl Signer {
         })
     }
 
-    /// Returns `POST path` with `body`, signed now.
+    /// Returns `POST path` with `body`, signed now for CloudTrail (`cloudtrail`).
     pub fn post(
         &self,
+        path: &str,
+        content_type: &'static str,
+        target: Option<&'static str>,
+        body: Bytes,
+    ) -> anyhow::Result<Request<Full<Bytes>>> {
+        self.post_for(
+            opentrail_server::SIGNING_SERVICE,
+            path,
+            content_type,
+            target,
+            body,
+        )
+    }
+
+    /// Returns `POST path` with `body`, signed now for the signing name `service`
+    /// (`events` for the EventBridge API).
+    pub fn post_for(
+        &self,
+        service: &str,
         path: &str,
         content_type: &'static str,
         target: Option<&'static str>,
@@ -118,7 +139,7 @@ impl Signer {
         let params = SigningParams {
             credentials: &self.credentials,
             region: &self.region,
-            service: opentrail_server::SIGNING_SERVICE,
+            service,
             epoch_ms: SystemClock.now().as_millis(),
         };
         opentrail_sigv4::sign(&mut parts, &body, &params).context("cannot sign the request")?;
@@ -195,6 +216,31 @@ async fn connect(address: SocketAddr) -> anyhow::Result<SendRequest<Full<Bytes>>
         let _ = connection.await;
     });
     Ok(sender)
+}
+
+/// Makes one AWS JSON 1.1 call (`POST /`, `X-Amz-Target: target`) signed for `service`;
+/// returns the response body, and fails unless the call answers 200.
+pub async fn call(
+    connection: &mut Connection,
+    signer: &Signer,
+    service: &str,
+    target: &'static str,
+    body: &serde_json::Value,
+) -> anyhow::Result<Bytes> {
+    let request = signer.post_for(
+        service,
+        "/",
+        lookups::JSON_11,
+        Some(target),
+        Bytes::from(body.to_string()),
+    )?;
+    let (status, answer) = connection.send(request).await?;
+    anyhow::ensure!(
+        status == StatusCode::OK,
+        "{target} answered {status}: {}",
+        quote(&answer)
+    );
+    Ok(answer)
 }
 
 /// Waits until `/healthz` reports every durable event searchable.

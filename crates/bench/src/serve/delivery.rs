@@ -27,7 +27,7 @@ use bytes::Bytes;
 use http::StatusCode;
 use opentrail_generate::GenerateConfig;
 use opentrail_server::config::KeySection;
-use opentrail_server::{Config, Server};
+use opentrail_server::{Config, SIGNING_SERVICE, Server};
 use opentrail_sigv4::Credentials;
 use opentrail_types::{Clock, RandomIds, SystemClock, Timestamp};
 use serde::Deserialize;
@@ -35,8 +35,7 @@ use serde_json::json;
 use tokio::sync::mpsc;
 
 use super::ingest::{IngestResponse, NDJSON};
-use super::lookups::JSON_11;
-use super::{Connection, Failures, LatencySummary, RunningServer, Signer, quote, verdict};
+use super::{Connection, Failures, LatencySummary, RunningServer, Signer, call, quote, verdict};
 use crate::records::{RecordTemplate, format_uuid, generated_records, recipient_account};
 
 /// The benchmark's key (admin of the generated account).
@@ -149,10 +148,18 @@ async fn drive(
     let signer = Arc::new(Signer::new(credentials, region, address)?);
     let mut connection = Connection::new(address);
     let trail = json!({"Name": TRAIL, "S3BucketName": BUCKET, "EnableLogFileValidation": true});
-    call(&mut connection, &signer, CREATE_TRAIL_TARGET, &trail).await?;
     call(
         &mut connection,
         &signer,
+        SIGNING_SERVICE,
+        CREATE_TRAIL_TARGET,
+        &trail,
+    )
+    .await?;
+    call(
+        &mut connection,
+        &signer,
+        SIGNING_SERVICE,
         START_LOGGING_TARGET,
         &json!({"Name": TRAIL}),
     )
@@ -166,7 +173,7 @@ async fn drive(
         std::thread::spawn(move || watch(&root, &stop, &visible))
     };
 
-    let ingest = ingest(&signer, address, templates, args).await;
+    let ingest = ingest(&signer, address, templates, args.rate, args.seconds).await;
     let interval = Duration::from_secs(args.interval_secs);
     let waited = Instant::now();
     let deadline = waited + 2 * interval + Duration::from_secs(10);
@@ -225,23 +232,6 @@ async fn drive(
     Ok(())
 }
 
-/// Makes one API call and fails unless it answers 200.
-async fn call(
-    connection: &mut Connection,
-    signer: &Signer,
-    target: &'static str,
-    body: &serde_json::Value,
-) -> anyhow::Result<()> {
-    let request = signer.post("/", JSON_11, Some(target), Bytes::from(body.to_string()))?;
-    let (status, answer) = connection.send(request).await?;
-    anyhow::ensure!(
-        status == StatusCode::OK,
-        "{target} answered {status}: {}",
-        quote(&answer)
-    );
-    Ok(())
-}
-
 /// How many acknowledged events are not in a delivered file yet.
 fn missing(acknowledged: &[(String, Instant)], visible: &Visible) -> usize {
     let visible = visible.lock().unwrap_or_else(PoisonError::into_inner);
@@ -257,13 +247,17 @@ struct Batch {
     event_ids: Vec<String>,
 }
 
-/// Ingests `args.rate` events per second for `args.seconds`; returns every acknowledged
-/// event with its acknowledgement time, and the failed requests.
-async fn ingest(
+/// Ingests `rate` events per second for `seconds` (a request every [`TICK`] with the
+/// events due by then, on [`CONNECTIONS`] keep-alive connections), each a copy of the next
+/// template with a fresh `eventID` (UUID-shaped, unique in a fresh data directory) and the
+/// current `eventTime`; returns every acknowledged event with the instant its request was
+/// answered, and the failed requests.
+pub(super) async fn ingest(
     signer: &Arc<Signer>,
     address: std::net::SocketAddr,
     templates: Vec<RecordTemplate>,
-    args: &Args,
+    rate: u64,
+    seconds: u64,
 ) -> anyhow::Result<(Vec<(String, Instant)>, Failures)> {
     let (sender, receiver) = mpsc::channel::<Batch>(QUEUED_REQUESTS);
     let receiver = Arc::new(tokio::sync::Mutex::new(receiver));
@@ -291,13 +285,13 @@ async fn ingest(
         }));
     }
     let started = Instant::now();
-    let duration = Duration::from_secs(args.seconds);
+    let duration = Duration::from_secs(seconds);
     let mut ticker = tokio::time::interval(TICK);
     let mut sent = 0u64;
     let mut template = 0usize;
     while started.elapsed() < duration {
         ticker.tick().await;
-        let due = (args.rate as f64 * started.elapsed().as_secs_f64()) as u64;
+        let due = (rate as f64 * started.elapsed().as_secs_f64()) as u64;
         if due <= sent {
             continue;
         }
