@@ -8,12 +8,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use opentrail_api::ops::lookup_events::{LookupEventsRequest, handle};
-use opentrail_event::{Event, RecordLimits, minify_json};
+use opentrail_event::{Event, RecordLimits};
 use opentrail_journal::{AppendEntry, Journal, JournalConfig};
 use opentrail_store::{History, HistoryConfig};
 use opentrail_testkit::golden::assert_golden;
 use opentrail_testkit::testdata::{all_fixture_records, root};
 use opentrail_types::SystemClock;
+use opentrail_types::json_text;
 
 /// A history holding the user-guide records, appended one by one in file order so that
 /// ties in event time break the same way every run.
@@ -33,7 +34,7 @@ fn guide_history(dir: &Path) -> (Journal, History) {
         if !guide.join(file).is_file() {
             continue;
         }
-        let compact = minify_json(fixture.json.as_bytes());
+        let compact = json_text::compact(&fixture.json).into_bytes();
         let mut event = Event::parse(&compact, &RecordLimits::STANDARD).unwrap();
         let payload = match event.event_id() {
             Some(_) => compact,

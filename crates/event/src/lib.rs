@@ -24,7 +24,6 @@
 
 mod category;
 mod lookup;
-mod minify;
 mod object;
 mod record;
 mod validate;
@@ -34,7 +33,6 @@ pub use lookup::{
     IdentityMember, IndexView, LookupFields, LookupKeys, LookupResource, derive_resources,
     derive_username,
 };
-pub use minify::{minify_json, minify_json_into};
 pub use object::{Extra, MemberValue, RawJson};
 pub use record::{
     Addendum, AttributionValue, InScopeOf, InsightAttribution, InsightAverage, InsightContext,

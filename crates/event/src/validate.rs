@@ -178,7 +178,7 @@ impl Event {
     /// Parses and checks one record from compact or pretty JSON text.
     ///
     /// The size limits are measured on the compact form, so pass minified text (see
-    /// [`crate::minify_json`]) when the input may be indented.
+    /// [`opentrail_types::json_text::compact_into`]) when the input may be indented.
     ///
     /// # Errors
     ///

@@ -1,10 +1,10 @@
 //! Every record in `testdata/` parses, passes validation and round-trips losslessly.
 
 use opentrail_event::{
-    Event, EventCategory, IndexView, LookupFields, Record, RecordLimits, minify_json,
-    record_to_json,
+    Event, EventCategory, IndexView, LookupFields, Record, RecordLimits, record_to_json,
 };
 use opentrail_testkit::testdata::all_fixture_records;
+use opentrail_types::json_text;
 
 #[test]
 fn every_fixture_record_round_trips_losslessly() {
@@ -34,7 +34,7 @@ fn every_fixture_record_round_trips_losslessly() {
 #[test]
 fn every_fixture_record_passes_validation() {
     for fixture in all_fixture_records() {
-        let compact = minify_json(fixture.json.as_bytes());
+        let compact = json_text::compact(&fixture.json).into_bytes();
         let event = Event::parse(&compact, &RecordLimits::STANDARD)
             .unwrap_or_else(|error| panic!("{}: {error}", fixture.origin));
         assert_eq!(
@@ -157,7 +157,7 @@ fn the_index_view_derives_what_the_full_record_derives() {
             "{origin}"
         );
         let event = Event::parse(
-            &minify_json(fixture.json.as_bytes()),
+            &json_text::compact(&fixture.json).into_bytes(),
             &RecordLimits::STANDARD,
         )
         .unwrap();
@@ -170,11 +170,11 @@ fn minifying_real_records_equals_compact_serialization() {
     for fixture in all_fixture_records() {
         let value: serde_json::Value = serde_json::from_str(&fixture.json).unwrap();
         let minified: serde_json::Value =
-            serde_json::from_slice(&minify_json(fixture.json.as_bytes())).unwrap();
+            serde_json::from_slice(&json_text::compact(&fixture.json).into_bytes()).unwrap();
         assert_eq!(minified, value, "{}", fixture.origin);
-        let pretty = serde_json::to_vec_pretty(&value).unwrap();
+        let pretty = serde_json::to_string_pretty(&value).unwrap();
         assert_eq!(
-            minify_json(&pretty),
+            json_text::compact(&pretty).into_bytes(),
             serde_json::to_vec(&value).unwrap(),
             "{}",
             fixture.origin

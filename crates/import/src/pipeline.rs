@@ -10,7 +10,7 @@ use opentrail_archive::discover::{ArchiveFile, discover};
 use opentrail_archive::gzip::{DEFAULT_MAX_DECOMPRESSED_BYTES, read_file_capped_into};
 use opentrail_archive::layout::KeyClass;
 use opentrail_archive::records::{FileContent, RecordPosition, split};
-use opentrail_event::{Event, EventCategory, RecordLimits, minify_json_into};
+use opentrail_event::{Event, EventCategory, RecordLimits};
 use opentrail_journal::{AppendEntry, AppendOutcome, Journal, PendingAppend};
 
 use crate::progress::{Counter, ImportCounters, ImportProgress};
@@ -263,7 +263,7 @@ impl Shared<'_> {
                 }
             };
             scratch.clear();
-            minify_json_into(raw.get().as_bytes(), scratch);
+            opentrail_types::json_text::compact_into(raw.get().as_bytes(), scratch);
             let mut event = match Event::parse(scratch, &self.options.limits) {
                 Ok(event) => event,
                 Err(error) => {

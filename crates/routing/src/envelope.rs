@@ -31,8 +31,6 @@
 //! ([`EnvelopeErrorKind::TooLarge`]), as CloudTrail does not send events above 256 KB to
 //! EventBridge.
 
-use std::sync::Arc;
-
 use opentrail_types::{Timestamp, TimestampError, json_text};
 use uuid::Uuid;
 
@@ -115,10 +113,10 @@ impl EnvelopeError {
 }
 
 /// One event wrapped for routing: the envelope JSON and what the router needs to pick
-/// rules. Cloning copies a few short strings and shares the JSON.
+/// rules. The router shares it between targets behind an `Arc`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Envelope {
-    json: Arc<str>,
+    json: String,
     id: String,
     event_id: String,
     account: String,
@@ -140,11 +138,6 @@ impl Envelope {
     /// The envelope JSON as bytes.
     pub fn json_bytes(&self) -> &[u8] {
         self.json.as_bytes()
-    }
-
-    /// The envelope JSON, shared without copying.
-    pub fn shared_json(&self) -> Arc<str> {
-        Arc::clone(&self.json)
     }
 
     /// The envelope `id` (UUID v5 of the `eventID`).
@@ -230,8 +223,9 @@ pub fn envelope(record: &[u8]) -> Result<Envelope, EnvelopeError> {
     let text = std::str::from_utf8(record).map_err(|_| {
         EnvelopeError::Json(serde::de::Error::custom("the record is not valid UTF-8"))
     })?;
-    let root = raw::parse(text).map_err(EnvelopeError::Json)?;
-    let entries = raw::object_entries(root).ok_or(EnvelopeError::NotAnObject)?;
+    let entries = raw::parse_object(text)
+        .map_err(EnvelopeError::Json)?
+        .ok_or(EnvelopeError::NotAnObject)?;
 
     let event_id = required_string(&entries, "eventID")?;
     let event_type = required_string(&entries, "eventType")?;
@@ -255,7 +249,7 @@ pub fn envelope(record: &[u8]) -> Result<Envelope, EnvelopeError> {
 
     let mut json = String::with_capacity(text.len() + 320);
     json.push_str(r#"{"version":"0","id":"#);
-    json.push_str(&json_text::quote(&id));
+    json_text::push_string(&mut json, &id);
     for (name, value) in [
         ("detail-type", detail_type),
         ("source", source.as_str()),
@@ -266,28 +260,16 @@ pub fn envelope(record: &[u8]) -> Result<Envelope, EnvelopeError> {
         json.push_str(",\"");
         json.push_str(name);
         json.push_str("\":");
-        json.push_str(&json_text::quote(value));
+        json_text::push_string(&mut json, value);
     }
     json.push_str(r#","resources":[],"detail":{"#);
-    let mut first = true;
-    for (key, value) in &entries {
-        if key == EVENT_CONTEXT {
-            continue;
-        }
-        if !first {
-            json.push(',');
-        }
-        first = false;
-        json.push_str(&json_text::quote(key));
-        json.push(':');
-        json.push_str(&json_text::compact(value.get()));
-    }
+    push_detail_members(text, &entries, &mut json);
     json.push_str("}}");
     if json.len() > MAX_EVENT_BYTES {
         return Err(EnvelopeError::TooLarge { size: json.len() });
     }
     Ok(Envelope {
-        json: Arc::from(json),
+        json,
         id,
         event_id,
         account,
@@ -298,6 +280,51 @@ pub fn envelope(record: &[u8]) -> Result<Envelope, EnvelopeError> {
         source,
         time,
     })
+}
+
+/// Appends the members of the record `text` (parsed into `entries`) but `eventContext`,
+/// separated by commas and without whitespace: each member's own text, name as written,
+/// value bytes as written. Journal records are compact already, so this is mostly copying;
+/// the record is not re-serialised.
+fn push_detail_members(text: &str, entries: &Entries<'_>, json: &mut String) {
+    // Each member's text runs from its name's opening quote to the end of its value; the
+    // name starts after the previous value (or the `{`) and the comma and blanks after it.
+    let mut after_previous = text.find('{').map_or(0, |brace| brace + 1);
+    let mut first = true;
+    for (key, value) in entries {
+        let value = value.get();
+        let Some(value_start) = raw::offset_in(text, value) else {
+            // Not a slice of the text (never, for a parse of it): write the member anew.
+            push_member_anew(key, value, &mut first, json);
+            continue;
+        };
+        let value_end = value_start + value.len();
+        let member_start = text[after_previous..value_start]
+            .find('"')
+            .map_or(value_start, |quote| after_previous + quote);
+        after_previous = value_end;
+        if key == EVENT_CONTEXT {
+            continue;
+        }
+        if !first {
+            json.push(',');
+        }
+        first = false;
+        json_text::compact_str_into(&text[member_start..value_end], json);
+    }
+}
+
+fn push_member_anew(key: &str, value: &str, first: &mut bool, json: &mut String) {
+    if key == EVENT_CONTEXT {
+        return;
+    }
+    if !*first {
+        json.push(',');
+    }
+    *first = false;
+    json_text::push_string(json, key);
+    json.push(':');
+    json_text::compact_str_into(value, json);
 }
 
 /// Returns the `detail-type` of an `eventType`, or `None` when EventBridge never receives
@@ -408,6 +435,37 @@ mod tests {
             wrapped
                 .json()
                 .ends_with(r#""eventCategory":"Management"}}"#)
+        );
+    }
+
+    #[test]
+    fn detail_is_the_record_as_written_without_event_context_wherever_it_stands() {
+        let body = &MINIMAL[1..MINIMAL.len() - 1];
+        let context = r#""eventContext" : { "tagContext" : { "a b" : [ 1 , 2 ] } }"#;
+        let cases = [
+            format!("{{{context}, {body}}}"),
+            format!("{{ {body} ,\n {context} }}"),
+            format!("{{{context},{context},{body},{context}}}"),
+            format!("{{\n  {}\n}}", body.replace(',', ",\n  ")),
+            format!(r#"{{"ev\u0065ntContext":1,{body}}}"#),
+        ];
+        let expected_detail = format!("{{{body}}}");
+        for record in cases {
+            let wrapped = envelope(record.as_bytes()).unwrap();
+            let detail = wrapped
+                .json()
+                .split_once(r#","detail":"#)
+                .map(|(_, rest)| &rest[..rest.len() - 1])
+                .unwrap();
+            assert_eq!(detail, expected_detail, "{record}");
+        }
+        // A name written with escapes is kept as written.
+        let escaped = format!(r#"{{"user\u0041gent" : "x y",{body}}}"#);
+        let wrapped = envelope(escaped.as_bytes()).unwrap();
+        assert!(
+            wrapped
+                .json()
+                .contains(r#""detail":{"user\u0041gent":"x y","eventVersion""#)
         );
     }
 

@@ -23,8 +23,9 @@
 use std::sync::Arc;
 
 use opentrail_api::{ApiError, ErrorCode};
-use opentrail_event::{Event, RecordLimits, ValidationErrorKind, minify_json_into};
+use opentrail_event::{Event, RecordLimits, ValidationErrorKind};
 use opentrail_journal::{AppendEntry, Attachment};
+use opentrail_types::json_text;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
@@ -218,7 +219,7 @@ fn check_record(
     scratch: &mut Vec<u8>,
 ) -> Result<AppendEntry, Refusal> {
     scratch.clear();
-    minify_json_into(record, scratch);
+    json_text::compact_into(record, scratch);
     let mut event = Event::parse(scratch, &RecordLimits::STANDARD).map_err(|error| {
         let code = match error.kind() {
             ValidationErrorKind::Syntax | ValidationErrorKind::NotAnObject => "MalformedRecord",

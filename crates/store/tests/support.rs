@@ -4,10 +4,11 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use opentrail_event::{Event, RecordLimits, minify_json};
+use opentrail_event::{Event, RecordLimits};
 use opentrail_journal::{AppendEntry, Attachment, Journal, JournalConfig};
 use opentrail_store::{History, HistoryConfig, LookupEvent, LookupEventsInput, LookupQuery};
 use opentrail_types::SharedClock;
+use opentrail_types::json_text;
 
 pub struct Harness {
     pub dir: tempfile::TempDir,
@@ -56,7 +57,7 @@ impl Harness {
     fn append_entries(&self, records: &[String], attach_keys: bool) {
         let mut entries = Vec::new();
         for (index, json) in records.iter().enumerate() {
-            let compact = minify_json(json.as_bytes());
+            let compact = json_text::compact(json).into_bytes();
             let mut event = Event::parse(&compact, &RecordLimits::STANDARD).unwrap();
             let payload = if event.event_id().is_none() {
                 event.set_event_id(format!("stamped-{index}-{}", entries.len()));

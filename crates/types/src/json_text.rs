@@ -20,31 +20,69 @@
 ///
 /// On text that is not valid JSON the result is unspecified, but there is no panic.
 pub fn compact(text: &str) -> String {
-    let mut compact = String::with_capacity(text.len());
-    let mut in_string = false;
-    let mut escaped = false;
-    for character in text.chars() {
-        if in_string {
-            compact.push(character);
-            if escaped {
-                escaped = false;
-            } else if character == '\\' {
-                escaped = true;
-            } else if character == '"' {
-                in_string = false;
+    let mut out = String::with_capacity(text.len());
+    compact_str_into(text, &mut out);
+    out
+}
+
+/// Appends `text` to `out` without the whitespace between tokens (see [`compact`]).
+pub fn compact_str_into(text: &str, out: &mut String) {
+    out.reserve(text.len());
+    // Every kept run starts and ends next to an ASCII byte (whitespace, a quote, the text's
+    // ends), so each is a whole `str` slice.
+    for_each_kept_run(text.as_bytes(), |run| out.push_str(&text[run]));
+}
+
+/// Appends `json` to `out` without the whitespace between tokens (see [`compact`]).
+///
+/// Stored records are kept in this form, so that `CloudTrailEvent` strings, delivered log
+/// files and EventBridge envelopes look like CloudTrail's whatever the indentation of the
+/// JSON they came from.
+pub fn compact_into(json: &[u8], out: &mut Vec<u8>) {
+    out.reserve(json.len());
+    for_each_kept_run(json, |run| out.extend_from_slice(&json[run]));
+}
+
+/// Calls `keep` with each maximal run of `json` between whitespace outside strings. Most
+/// of a record's bytes are inside strings, so strings are stepped over whole (`memchr` to
+/// the closing quote), and text that is compact already is one run.
+fn for_each_kept_run(json: &[u8], mut keep: impl FnMut(std::ops::Range<usize>)) {
+    let mut run_start = 0;
+    let mut index = 0;
+    while index < json.len() {
+        match json[index] {
+            b' ' | b'\t' | b'\n' | b'\r' => {
+                if run_start < index {
+                    keep(run_start..index);
+                }
+                index += 1;
+                run_start = index;
             }
-            continue;
-        }
-        match character {
-            ' ' | '\t' | '\n' | '\r' => {}
-            '"' => {
-                in_string = true;
-                compact.push(character);
-            }
-            _ => compact.push(character),
+            b'"' => index = string_end(json, index + 1),
+            _ => index += 1,
         }
     }
-    compact
+    if run_start < json.len() {
+        keep(run_start..json.len());
+    }
+}
+
+/// Returns the index just after the quote that closes the string whose contents start at
+/// `start` (or the end of `json` when it is unterminated).
+fn string_end(json: &[u8], start: usize) -> usize {
+    let mut position = start;
+    while let Some(found) = memchr::memchr2(b'"', b'\\', &json[position..]) {
+        let at = position + found;
+        if json[at] == b'"' {
+            return at + 1;
+        }
+        // A backslash escapes the next byte (for `\uXXXX` the rest is plain hex digits).
+        position = at + 2;
+        if position >= json.len() {
+            return json.len();
+        }
+    }
+    json.len()
 }
 
 /// Appends `text` to `out` as the body of a JSON string (escaped, without the quotes),
@@ -89,6 +127,7 @@ pub fn quote(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn compaction_strips_only_whitespace_between_tokens() {
@@ -105,6 +144,43 @@ mod tests {
             "{\"a b\":[1,2.50],\"c\":\"x\\\" y\"}"
         );
         assert_eq!(compact(" [ true , false , null ] "), "[true,false,null]");
+    }
+
+    #[test]
+    fn unterminated_strings_are_copied_to_the_end() {
+        assert_eq!(compact("[ \"a b"), "[\"a b");
+        assert_eq!(compact("[ \"a \\"), "[\"a \\");
+        let mut out = Vec::new();
+        compact_into(b"{ \"\xff\" }", &mut out);
+        assert_eq!(out, b"{\"\xff\"}");
+    }
+
+    fn json_value() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            "[ a-z\\\\\"\\n\\té]{0,8}".prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(serde_json::Value::Array),
+                prop::collection::btree_map("[ a-z\"]{0,5}", inner, 0..5)
+                    .prop_map(|map| serde_json::Value::Object(map.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn compacted_pretty_json_equals_serde_json_compact(value in json_value()) {
+            let pretty = serde_json::to_string_pretty(&value).unwrap();
+            let expected = serde_json::to_string(&value).unwrap();
+            prop_assert_eq!(compact(&pretty), expected.clone());
+            let mut out = Vec::new();
+            compact_into(pretty.as_bytes(), &mut out);
+            prop_assert_eq!(out, expected.into_bytes());
+        }
     }
 
     #[test]
