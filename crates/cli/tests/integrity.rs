@@ -2,56 +2,13 @@
 //! `opentrail serve` to moto_server must pass `aws cloudtrail validate-logs`, and every
 //! tampering must be reported by it and by `opentrail validate-logs` alike.
 
-use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-use crate::support::{Served, launch};
+use crate::support::{Served, launch, moto};
 
 /// Seconds between digests in this test (CloudTrail: 3600).
 const DIGEST_PERIOD_SECS: u64 = 4;
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Starts `moto_server` on 127.0.0.1 and waits until it accepts connections.
-/// moto_server, killed (by its own process id) when the test ends, however it ends.
-struct Moto(std::process::Child);
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn moto() -> (Moto, String) {
-    let port = free_port();
-    let child = Command::new("moto_server")
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|error| {
-            panic!("cannot start moto_server ({error}); install it with `python3 -m pip install 'moto[server]'`")
-        });
-    let killed = Moto(child);
-    let started = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "moto_server did not start within 60 s"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    (killed, format!("http://127.0.0.1:{port}"))
-}
 
 fn serve(data_dir: &Path, moto: &str) -> Served {
     let digest_period = DIGEST_PERIOD_SECS.to_string();

@@ -1,7 +1,9 @@
 //! Running the binary, and a data directory with the fixtures imported.
 
+use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::Output;
+use std::process::{Output, Stdio};
+use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 
@@ -66,16 +68,16 @@ impl Served {
             .status()
             .unwrap();
         assert!(status.success());
-        let started = std::time::Instant::now();
+        let started = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status;
             }
             assert!(
-                started.elapsed() < std::time::Duration::from_secs(60),
+                started.elapsed() < Duration::from_secs(60),
                 "the server did not stop within 60 s of SIGTERM"
             );
-            std::thread::sleep(std::time::Duration::from_millis(50));
+            std::thread::sleep(Duration::from_millis(50));
         }
     }
 
@@ -205,7 +207,7 @@ pub fn signed_request_as(
         request.push_str(&format!("{name}: {}\r\n", value.to_str().unwrap()));
     }
     request.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
-    let mut stream = std::net::TcpStream::connect(address).ok()?;
+    let mut stream = TcpStream::connect(address).ok()?;
     stream.write_all(request.as_bytes()).ok()?;
     stream.write_all(body).ok()?;
     let mut answer = Vec::new();
@@ -286,4 +288,54 @@ pub fn run_script(
         String::from_utf8_lossy(&output.stderr)
     );
     printed
+}
+
+/// A port no one listens on now (for a server the test starts next).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// moto_server, killed (by its own process id) when the test ends, however it ends.
+pub struct Moto(std::process::Child);
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `moto_server` on 127.0.0.1 and waits until it accepts connections; returns it
+/// and its URL.
+pub fn moto() -> (Moto, String) {
+    moto_with(&[])
+}
+
+/// [`moto`] with extra environment (e.g. `INITIAL_NO_AUTH_ACTION_COUNT` to turn on its
+/// signature checks).
+pub fn moto_with(env: &[(&str, &str)]) -> (Moto, String) {
+    let port = free_port();
+    let child = std::process::Command::new("moto_server")
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .envs(env.iter().copied())
+        .spawn()
+        .unwrap_or_else(|error| {
+            panic!("cannot start moto_server ({error}); install it with `python3 -m pip install 'moto[server]'`")
+        });
+    let killed = Moto(child);
+    let started = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "moto_server did not start within 60 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    (killed, format!("http://127.0.0.1:{port}"))
 }

@@ -9,6 +9,7 @@
 mod aws_cli;
 mod commands;
 mod delivery_crash;
+mod endpoint;
 mod insights;
 mod insights_api;
 mod integrity;

@@ -156,6 +156,28 @@
 //! path_style = true                        # path-style addressing (custom endpoints use it anyway)
 //! ```
 //!
+//! Recording endpoints (none by default) are `[[endpoints]]` tables: each a reverse proxy
+//! the server runs in front of an S3-compatible store or another AWS-protocol service,
+//! recording every call through it as a network activity event (S3 object calls also as
+//! data events) and enforcing an endpoint policy. They are read at start; changing one
+//! takes a restart.
+//!
+//! ```toml
+//! [[endpoints]]
+//! id = "vpce-0a1b2c3d4e5f60718"            # vpce- and 17 lower-case hex digits: vpcEndpointId
+//! owner_account = "210987654321"           # 12 digits: vpcEndpointAccountId, receives the events
+//! listen = "127.0.0.1:4580"                # where clients send their calls
+//! upstream = "http://127.0.0.1:9000"       # the service behind it (http only)
+//! # region = "us-east-1"                   # awsRegion of unsigned calls; default: the server's
+//! # service = "s3"                         # signing name assumed for unsigned calls
+//! # virtual_host_suffixes = ["s3.localhost"]  # Host bucket.<suffix> = virtual-hosted S3
+//! # organization_id = "o-exampleorgid"     # aws:PrincipalOrgID of the access keys' principals
+//! # policy = '{"Statement":[...]}'         # the endpoint policy (IAM JSON); default: allow all
+//! # policy_file = "endpoint-policy.json"   # or read from this file
+//! # connect_timeout_ms = 5000              # opening a connection to the upstream
+//! # max_connections = 1024                 # client connections served at once
+//! ```
+//!
 //! More access keys, each bound to a principal, are declared as `[[keys]]` tables (none by
 //! default; the admin key of the data directory always exists):
 //!
@@ -245,6 +267,8 @@ pub struct Config {
     pub insights: InsightsSection,
     /// `[rules]`: EventBridge-style rules and their router.
     pub rules: RulesSection,
+    /// `[[endpoints]]`: recording endpoints.
+    pub endpoints: Vec<EndpointSection>,
     /// The `AWS_*` variables (and `HOME`) of the environment the config was loaded with:
     /// how buckets not listed in `[[buckets]]` are reached, the standard AWS way.
     #[serde(skip)]
@@ -336,6 +360,56 @@ pub struct ApiDestinationSection {
     /// Extra headers.
     #[serde(default)]
     pub headers: Vec<(String, String)>,
+}
+
+/// One `[[endpoints]]` table: a recording endpoint.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointSection {
+    /// `vpce-` and 17 lower-case hex digits.
+    pub id: String,
+    /// The owning account.
+    pub owner_account: String,
+    /// Where the endpoint listens.
+    pub listen: SocketAddr,
+    /// `http://host:port` of the service behind it.
+    pub upstream: String,
+    /// `awsRegion` of unsigned calls; default the server's Region.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// The signing name assumed for unsigned calls. Default `s3`.
+    #[serde(default = "default_endpoint_service")]
+    pub service: String,
+    /// Host suffixes of virtual-hosted-style S3 calls.
+    #[serde(default)]
+    pub virtual_host_suffixes: Vec<String>,
+    /// `aws:PrincipalOrgID` of the registry's principals.
+    #[serde(default)]
+    pub organization_id: Option<String>,
+    /// The endpoint policy, inline.
+    #[serde(default)]
+    pub policy: Option<String>,
+    /// The endpoint policy, from a file.
+    #[serde(default)]
+    pub policy_file: Option<PathBuf>,
+    /// Milliseconds to open a connection to the upstream. Default 5,000.
+    #[serde(default = "default_connect_timeout_ms")]
+    pub connect_timeout_ms: u64,
+    /// Client connections served at once. Default 1,024.
+    #[serde(default = "default_endpoint_connections")]
+    pub max_connections: usize,
+}
+
+fn default_endpoint_service() -> String {
+    String::from("s3")
+}
+
+fn default_connect_timeout_ms() -> u64 {
+    5_000
+}
+
+fn default_endpoint_connections() -> usize {
+    1_024
 }
 
 /// `[trails]`.
@@ -508,6 +582,7 @@ impl Default for Config {
             lake: LakeSection::default(),
             insights: InsightsSection::default(),
             rules: RulesSection::default(),
+            endpoints: Vec::new(),
             aws_environment: Vec::new(),
         }
     }
@@ -681,6 +756,7 @@ impl Config {
             ));
         }
         self.check_rules()?;
+        self.endpoint_specs()?;
         if self.history.retention_days == 0 {
             return invalid(String::from("`history.retention_days` must be at least 1"));
         }
@@ -807,6 +883,85 @@ impl Config {
             }
         }
         Ok(categories)
+    }
+
+    /// The `[[endpoints]]`, checked: ids, accounts, upstreams and policies valid, ids and
+    /// listen addresses unique (and not the API's own address).
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::Invalid`] naming the endpoint and what is wrong.
+    pub fn endpoint_specs(&self) -> Result<Vec<opentrail_endpoint::EndpointSpec>, ConfigError> {
+        use opentrail_endpoint::spec;
+        let mut specs: Vec<opentrail_endpoint::EndpointSpec> = Vec::new();
+        for section in &self.endpoints {
+            let invalid = |what: String| {
+                ConfigError::Invalid(format!("`endpoints` `{}`: {what}", section.id))
+            };
+            spec::check_id(&section.id).map_err(|error| invalid(error.to_string()))?;
+            spec::check_account(&section.owner_account)
+                .map_err(|error| invalid(format!("`owner_account`: {error}")))?;
+            let upstream = spec::parse_upstream(&section.upstream)
+                .map_err(|error| invalid(error.to_string()))?;
+            let policy = match (&section.policy, &section.policy_file) {
+                (Some(_), Some(_)) => {
+                    return Err(invalid(String::from(
+                        "give `policy` or `policy_file`, not both",
+                    )));
+                }
+                (Some(text), None) => opentrail_policy::Policy::parse(text)
+                    .map_err(|error| invalid(format!("`policy`: {error}")))?,
+                (None, Some(path)) => {
+                    let text = std::fs::read_to_string(path).map_err(|error| {
+                        invalid(format!("`policy_file` `{}`: {error}", path.display()))
+                    })?;
+                    opentrail_policy::Policy::parse(&text).map_err(|error| {
+                        invalid(format!("`policy_file` `{}`: {error}", path.display()))
+                    })?
+                }
+                (None, None) => opentrail_policy::Policy::full_access(),
+            };
+            if section.service.is_empty() {
+                return Err(invalid(String::from("`service` is empty")));
+            }
+            if section.max_connections == 0 || section.connect_timeout_ms == 0 {
+                return Err(invalid(String::from(
+                    "`max_connections` and `connect_timeout_ms` must be at least 1",
+                )));
+            }
+            if self.server.listen.parse::<SocketAddr>().ok() == Some(section.listen) {
+                return Err(invalid(format!(
+                    "`listen` {} is the API's own address",
+                    section.listen
+                )));
+            }
+            if let Some(other) = specs
+                .iter()
+                .find(|other| other.id == section.id || other.listen == section.listen)
+            {
+                return Err(invalid(format!(
+                    "its id or `listen` address is also endpoint `{}`'s",
+                    other.id
+                )));
+            }
+            specs.push(opentrail_endpoint::EndpointSpec {
+                id: section.id.clone(),
+                owner_account: section.owner_account.clone(),
+                listen: section.listen,
+                upstream,
+                region: section
+                    .region
+                    .clone()
+                    .unwrap_or_else(|| self.region.clone()),
+                default_service: section.service.clone(),
+                virtual_host_suffixes: section.virtual_host_suffixes.clone(),
+                policy,
+                organization_id: section.organization_id.clone(),
+                connect_timeout: Duration::from_millis(section.connect_timeout_ms),
+                max_connections: section.max_connections,
+            });
+        }
+        Ok(specs)
     }
 
     /// `history.retention_days` as a duration.
@@ -952,6 +1107,31 @@ mod tests {
         let parsed: Config = toml::from_str(documented).unwrap();
         assert_eq!(parsed.keys.len(), 1);
         assert_eq!(parsed.keys[0].permission, "read-only");
+    }
+
+    #[test]
+    fn the_documented_endpoint_example_parses_and_is_checked() {
+        let examples = documented_examples();
+        let documented = examples
+            .iter()
+            .find(|text| text.contains("[[endpoints]]"))
+            .unwrap();
+        let parsed: Config = toml::from_str(documented).unwrap();
+        let specs = parsed.endpoint_specs().unwrap();
+        assert_eq!(specs.len(), 1);
+        assert_eq!(specs[0].id, "vpce-0a1b2c3d4e5f60718");
+        assert_eq!(specs[0].region, "us-east-1");
+        let mut twice = parsed.clone();
+        twice.endpoints.push(parsed.endpoints[0].clone());
+        let error = twice.endpoint_specs().unwrap_err().to_string();
+        assert!(error.contains("also endpoint"), "{error}");
+        let mut bad = parsed.clone();
+        bad.endpoints[0].policy = Some(String::from(r#"{"Statement":[{"Effect":"Allow"}]}"#));
+        let error = bad.endpoint_specs().unwrap_err().to_string();
+        assert!(error.contains("`policy`"), "{error}");
+        let mut bad = parsed;
+        bad.endpoints[0].upstream = String::from("https://s3.example.com");
+        assert!(bad.endpoint_specs().is_err());
     }
 
     #[test]

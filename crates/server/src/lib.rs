@@ -26,6 +26,7 @@ pub mod audit;
 pub mod buckets;
 pub mod config;
 mod data_api;
+mod endpoints;
 pub mod engine;
 pub mod error;
 pub mod http;
@@ -158,6 +159,10 @@ impl Server {
         state.engine.insights.start()?;
         // The rule router; stopped (and its positions saved) when the engine closes.
         state.engine.rules.start()?;
+        // The recording endpoints: their listeners are bound before the API's serves, so a
+        // taken address stops the start.
+        let endpoint_specs = state.engine.config.endpoint_specs()?;
+        let endpoints = endpoints::Endpoints::start(&state, endpoint_specs).await?;
         let graceful = GracefulShutdown::new();
         let connections = Arc::new(Semaphore::new(state.engine.config.server.max_connections));
         let header_timeout = Duration::from_secs(state.engine.config.server.request_timeout_secs);
@@ -212,6 +217,8 @@ impl Server {
                 "in-flight requests did not finish in time; closing anyway"
             );
         }
+        // The endpoints finish their calls (whose records need the journal) before it closes.
+        endpoints.stop().await;
         // Delivery stops after its current step; open batches are read again on the next
         // start, so nothing is lost. It stops before the journal closes.
         if tokio::task::spawn_blocking(move || delivery.stop())

@@ -42,6 +42,8 @@ pub const RULES_MATCHED: &str = "opentrail_rules_matched_events_total";
 pub const RULES_LAGGING_TARGETS: &str = "opentrail_rules_lagging_targets";
 /// Times a rule target's queue was full.
 pub const RULES_FELL_BEHIND: &str = "opentrail_rules_fell_behind_total";
+/// Records the recording endpoints appended (network activity and data events).
+pub const ENDPOINT_EVENTS: &str = "opentrail_endpoint_events_total";
 
 /// Latency buckets, in seconds: fine below 10 ms, where lookups sit.
 const DURATION_BUCKETS: &[f64] = &[

@@ -134,7 +134,12 @@ impl KeyRegistry {
         self.keys.get(access_key_id)
     }
 
-    /// Number of keys.
+    /// Every key, by access key id.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Key)> {
+        self.keys.iter()
+    }
+
+    /// The number of keys.
     pub fn len(&self) -> usize {
         self.keys.len()
     }
