@@ -98,3 +98,6 @@ BENCH_NO_BUILD=1 BENCH_OUT="$out" CARGO_TARGET_DIR="$target" bench/insights.sh
 
 echo "== rules: 1,000 rules matched on one core, and acknowledged → webhook target received"
 BENCH_NO_BUILD=1 BENCH_OUT="$out" CARGO_TARGET_DIR="$target" bench/rules.sh
+
+echo "== recording endpoint: added latency of small GETs at 1,000/s, large-object throughput against direct"
+BENCH_NO_BUILD=1 BENCH_OUT="$out" CARGO_TARGET_DIR="$target" bench/endpoint.sh

@@ -27,6 +27,10 @@
 //!   and the naive rule-by-rule loop on a subset as the peer.
 //! - `rules-webhook`: the server in-process with a rule whose target is a local webhook;
 //!   time from an event's acknowledgement by `/ingest` to its arrival at the webhook.
+//! - `endpoint`: the server in-process with a recording endpoint (`[[endpoints]]`) in front
+//!   of a minimal S3-like upstream: added latency of small-object GETs (open loop, direct
+//!   and through alternating), large-object throughput through it against direct, and one
+//!   record pair in the journal per call through it.
 //!
 //! Each prints its figures and the machine it ran on. Benchmarks are commands, never
 //! timed tests.
@@ -286,6 +290,29 @@ enum Command {
         #[arg(long)]
         work: Option<PathBuf>,
     },
+    /// A recording endpoint in front of a minimal S3-like upstream against direct access:
+    /// added latency of small GETs, large-object throughput, one record pair per call.
+    Endpoint {
+        /// Small-object GETs per second on each path (direct, and through the endpoint).
+        #[arg(long, default_value_t = 1000)]
+        rate: u64,
+        /// Seconds of the latency run.
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+        /// Keep-alive connections per path in the latency run.
+        #[arg(long, default_value_t = 8)]
+        connections: usize,
+        /// Size of the large object, MiB.
+        #[arg(long, default_value_t = 256)]
+        large_mib: u64,
+        /// Downloads of the large object on each path.
+        #[arg(long, default_value_t = 5)]
+        large_runs: usize,
+        /// Scratch folder (removed first and at the end); the server's data directory is
+        /// `WORK/data`. Default: a folder in the system's temporary directory.
+        #[arg(long)]
+        work: Option<PathBuf>,
+    },
 }
 
 fn parse_event_time(text: &str) -> Result<Timestamp, String> {
@@ -432,6 +459,24 @@ fn main() -> anyhow::Result<()> {
             }),
             rate,
             seconds,
+        }),
+        Command::Endpoint {
+            rate,
+            seconds,
+            connections,
+            large_mib,
+            large_runs,
+            work,
+        } => serve::endpoint::run(&serve::endpoint::Args {
+            work: work.unwrap_or_else(|| {
+                std::env::temp_dir()
+                    .join(format!("opentrail-bench-endpoint-{}", std::process::id()))
+            }),
+            rate,
+            seconds,
+            connections,
+            large_mib,
+            large_runs,
         }),
     }
 }

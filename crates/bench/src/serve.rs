@@ -1,5 +1,5 @@
 //! What the HTTP benchmarks (`serve-lookups`, `serve-ingest`, `serve-delivery`,
-//! `rules-webhook`) share: the server run in-process on a tokio runtime, keep-alive
+//! `rules-webhook`, `endpoint`) share: the server run in-process on a tokio runtime, keep-alive
 //! HTTP/1.1 client connections (hyper), SigV4 signing with `opentrail-sigv4`, and latency
 //! figures.
 //!
@@ -7,6 +7,7 @@
 //! core), as a benchmark on one machine must: the figures include the client's own CPU.
 
 pub mod delivery;
+pub mod endpoint;
 pub mod ingest;
 pub mod lookups;
 pub mod webhook;
