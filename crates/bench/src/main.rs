@@ -308,6 +308,11 @@ enum Command {
         /// Downloads of the large object on each path.
         #[arg(long, default_value_t = 5)]
         large_runs: usize,
+        /// `http://127.0.0.1:PORT` of an S3-compatible server (e.g. moto_server) that does
+        /// not check signatures: the throughput run is repeated against it, direct and
+        /// through a second endpoint in front of it.
+        #[arg(long)]
+        s3_upstream: Option<String>,
         /// Scratch folder (removed first and at the end); the server's data directory is
         /// `WORK/data`. Default: a folder in the system's temporary directory.
         #[arg(long)]
@@ -466,6 +471,7 @@ fn main() -> anyhow::Result<()> {
             connections,
             large_mib,
             large_runs,
+            s3_upstream,
             work,
         } => serve::endpoint::run(&serve::endpoint::Args {
             work: work.unwrap_or_else(|| {
@@ -477,6 +483,7 @@ fn main() -> anyhow::Result<()> {
             connections,
             large_mib,
             large_runs,
+            s3_upstream,
         }),
     }
 }

@@ -76,6 +76,10 @@ const SECRET_ACCESS_KEY: &str = "opentrail-bench-endpoint-secret-0000";
 /// The account of the key and the endpoint's owner.
 const ACCOUNT: &str = "111122223333";
 const ENDPOINT_ID: &str = "vpce-0be0c0ffee0000001";
+/// The endpoint in front of `--s3-upstream`.
+const S3_ENDPOINT_ID: &str = "vpce-0be0c0ffee0000002";
+/// The bucket made on `--s3-upstream`.
+const S3_BUCKET_PATH: &str = "/bench-bucket";
 const SMALL_PATH: &str = "/bench-bucket/small";
 const LARGE_PATH: &str = "/bench-bucket/large";
 const SMALL_BYTES: u64 = 1024;
@@ -115,6 +119,9 @@ pub struct Args {
     pub large_mib: u64,
     /// Downloads of the large object on each path.
     pub large_runs: usize,
+    /// An S3-compatible server (`http://127.0.0.1:PORT`, no signature checks) to repeat the
+    /// throughput run against, through a second endpoint.
+    pub s3_upstream: Option<String>,
 }
 
 /// The two ways to the upstream.
@@ -206,6 +213,23 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         connect_timeout_ms: 5_000,
         max_connections: 1_024,
     });
+    let s3 = match &args.s3_upstream {
+        None => None,
+        Some(url) => {
+            let address: SocketAddr = url
+                .strip_prefix("http://")
+                .and_then(|rest| rest.trim_end_matches('/').parse().ok())
+                .with_context(|| format!("`--s3-upstream` {url} is not http://IP:PORT"))?;
+            let s3_listen = free_port()?;
+            config.endpoints.push(EndpointSection {
+                id: String::from(S3_ENDPOINT_ID),
+                listen: s3_listen,
+                upstream: url.clone(),
+                ..config.endpoints[0].clone()
+            });
+            Some([Target::new(address)?, Target::new(s3_listen)?])
+        }
+    };
     let region = config.region.clone();
     let outcome = Server::open(config, Arc::new(SystemClock), Arc::new(RandomIds))
         .context("cannot open the server")
@@ -228,7 +252,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
                 region,
             });
             let targets = [Target::new(upstream.address)?, Target::new(listen)?];
-            super::runtime()?.block_on(drive(server, signer, targets, large_bytes, args))
+            super::runtime()?.block_on(drive(server, signer, targets, s3, large_bytes, args))
         });
     upstream.stop()?;
     outcome?;
@@ -247,11 +271,12 @@ async fn drive(
     server: Server,
     signer: Arc<GetSigner>,
     targets: [Target; 2],
+    s3: Option<[Target; 2]>,
     large_bytes: u64,
     args: &Args,
 ) -> anyhow::Result<()> {
     let running = RunningServer::start(server).await?;
-    let outcome = drive_running(&running, signer, targets, large_bytes, args).await;
+    let outcome = drive_running(&running, signer, targets, s3, large_bytes, args).await;
     running.stop().await?;
     outcome
 }
@@ -260,6 +285,7 @@ async fn drive_running(
     running: &RunningServer,
     signer: Arc<GetSigner>,
     targets: [Target; 2],
+    s3: Option<[Target; 2]>,
     large_bytes: u64,
     args: &Args,
 ) -> anyhow::Result<()> {
@@ -309,22 +335,20 @@ async fn drive_running(
     latency.failures.check(sent_direct + sent_through)?;
 
     let downloads = throughput_run(&signer, &targets, large_bytes, args.large_runs).await?;
-    let mut direct_rates = downloads.rates[Route::Direct.index()].clone();
-    let mut through_rates = downloads.rates[Route::Through.index()].clone();
-    let direct_median = median(&mut direct_rates);
-    let through_median = median(&mut through_rates);
-    let ratio = through_median / direct_median.max(f64::MIN_POSITIVE);
-    println!(
-        "median: direct {direct_median:.1} MB/s, through the endpoint {through_median:.1} MB/s; through/direct {:.1} %",
-        ratio * 100.0
-    );
-    println!(
-        "bar: large-object throughput ≥ {:.0}% of direct: {}",
-        BAR_THROUGHPUT_RATIO * 100.0,
-        verdict(ratio >= BAR_THROUGHPUT_RATIO)
-    );
+    report_throughput(&downloads, "the benchmark's upstream");
+    let mut calls_through = sent_through + args.large_runs as u64;
+    if let Some(s3) = &s3 {
+        println!(
+            "S3-compatible upstream http://{} (endpoint `{S3_ENDPOINT_ID}` in front of it): bucket and {} MiB object put directly",
+            s3[Route::Direct.index()].address,
+            large_bytes >> 20
+        );
+        put_large_object(&signer, &s3[Route::Direct.index()], large_bytes).await?;
+        let downloads = throughput_run(&signer, s3, large_bytes, args.large_runs).await?;
+        report_throughput(&downloads, "the S3-compatible upstream");
+        calls_through += args.large_runs as u64;
+    }
 
-    let calls_through = sent_through + args.large_runs as u64;
     let records = endpoint_records(&api).await? - records_before;
     let expected = calls_through * RECORDS_PER_GET;
     println!(
@@ -342,6 +366,52 @@ async fn drive_running(
     Ok(())
 }
 
+/// Prints the medians of `downloads` and the throughput verdict.
+fn report_throughput(downloads: &Downloads, upstream: &str) {
+    let mut direct_rates = downloads.rates[Route::Direct.index()].clone();
+    let mut through_rates = downloads.rates[Route::Through.index()].clone();
+    let direct_median = median(&mut direct_rates);
+    let through_median = median(&mut through_rates);
+    let ratio = through_median / direct_median.max(f64::MIN_POSITIVE);
+    println!(
+        "median ({upstream}): direct {direct_median:.1} MB/s, through the endpoint {through_median:.1} MB/s; through/direct {:.1} %",
+        ratio * 100.0
+    );
+    println!(
+        "bar ({upstream}): large-object throughput ≥ {:.0}% of direct: {}",
+        BAR_THROUGHPUT_RATIO * 100.0,
+        verdict(ratio >= BAR_THROUGHPUT_RATIO)
+    );
+}
+
+/// Makes the bucket and puts the large object on an S3-compatible server, directly.
+async fn put_large_object(
+    signer: &GetSigner,
+    target: &Target,
+    large_bytes: u64,
+) -> anyhow::Result<()> {
+    let size = usize::try_from(large_bytes)?;
+    for (path, body) in [
+        (S3_BUCKET_PATH, Bytes::new()),
+        (LARGE_PATH, Bytes::from(vec![b'z'; size])),
+    ] {
+        let request = signer.signed(http::Method::PUT, target, path, body)?;
+        let mut sender = connect(target.address).await?;
+        let response = sender
+            .send_request(request)
+            .await
+            .with_context(|| format!("PUT {path}"))?;
+        let status = response.status();
+        let answer = response.into_body().collect().await?.to_bytes();
+        anyhow::ensure!(
+            status.is_success(),
+            "PUT {path}: HTTP {status}: {}",
+            quote(&answer)
+        );
+    }
+    Ok(())
+}
+
 /// Signs S3 GETs with the benchmark's key.
 #[derive(Debug)]
 struct GetSigner {
@@ -352,7 +422,21 @@ struct GetSigner {
 impl GetSigner {
     /// Returns `GET path` to `target`, signed now for `s3` with an unsigned payload.
     fn get(&self, target: &Target, path: &str) -> anyhow::Result<Request<Full<Bytes>>> {
-        let (mut parts, ()) = Request::get(path)
+        self.signed(http::Method::GET, target, path, Bytes::new())
+    }
+
+    /// Returns `method path` with `body` to `target`, signed now for `s3` with an unsigned
+    /// payload.
+    fn signed(
+        &self,
+        method: http::Method,
+        target: &Target,
+        path: &str,
+        body: Bytes,
+    ) -> anyhow::Result<Request<Full<Bytes>>> {
+        let (mut parts, ()) = Request::builder()
+            .method(method)
+            .uri(path)
             .header(HOST, target.host.clone())
             .header(USER_AGENT, CLIENT_USER_AGENT)
             .header("x-amz-content-sha256", UNSIGNED_PAYLOAD)
@@ -365,7 +449,7 @@ impl GetSigner {
             epoch_ms: SystemClock.now().as_millis(),
         };
         opentrail_sigv4::sign(&mut parts, b"", &params).context("cannot sign the request")?;
-        Ok(Request::from_parts(parts, Full::new(Bytes::new())))
+        Ok(Request::from_parts(parts, Full::new(body)))
     }
 }
 
