@@ -204,7 +204,8 @@ impl Connection {
     }
 }
 
-async fn connect(address: SocketAddr) -> anyhow::Result<SendRequest<Full<Bytes>>> {
+/// Opens a keep-alive HTTP/1.1 connection to `address` (`TCP_NODELAY`).
+pub(crate) async fn connect(address: SocketAddr) -> anyhow::Result<SendRequest<Full<Bytes>>> {
     let stream = tokio::net::TcpStream::connect(address)
         .await
         .with_context(|| format!("cannot connect to {address}"))?;
@@ -213,7 +214,7 @@ async fn connect(address: SocketAddr) -> anyhow::Result<SendRequest<Full<Bytes>>
         .await
         .context("HTTP handshake failed")?;
     tokio::spawn(async move {
-        // A broken connection shows up as a failed request on `sender`.
+        // A broken connection shows up as a failed request or body on `sender`.
         let _ = connection.await;
     });
     Ok(sender)

@@ -57,7 +57,6 @@ use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST, USER_AGENT};
 use http::{HeaderValue, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Body, Frame, Incoming, SizeHint};
-use hyper::client::conn::http1::SendRequest;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use opentrail_server::config::{EndpointSection, KeySection};
@@ -67,7 +66,7 @@ use opentrail_sigv4::{Credentials, SigningParams};
 use opentrail_types::{Clock, RandomIds, SystemClock};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{Connection, Failures, LatencySummary, RunningServer, quote, verdict};
+use super::{Connection, Failures, LatencySummary, RunningServer, connect, quote, verdict};
 use crate::milliseconds;
 
 /// The benchmark's key (read-only, of [`ACCOUNT`]): it signs every GET.
@@ -706,21 +705,6 @@ async fn download(
         }
     }
     Ok((bytes, started.elapsed()))
-}
-
-async fn connect(address: SocketAddr) -> anyhow::Result<SendRequest<Full<Bytes>>> {
-    let stream = tokio::net::TcpStream::connect(address)
-        .await
-        .with_context(|| format!("cannot connect to {address}"))?;
-    stream.set_nodelay(true)?;
-    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .context("HTTP handshake failed")?;
-    tokio::spawn(async move {
-        // A broken connection shows up as a failed request or body on `sender`.
-        let _ = connection.await;
-    });
-    Ok(sender)
 }
 
 /// The median of `values` (the mean of the middle two for an even count); 0 when empty.
