@@ -4,10 +4,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use opentrail_event::{Event, IndexView, RecordLimits, minify_json, parse_record, record_to_json};
+use opentrail_event::{Event, IndexView, RecordLimits, parse_record, record_to_json};
+use opentrail_types::json_text;
 
 fuzz_target!(|data: &[u8]| {
-    let compact = minify_json(data);
+    let mut compact = Vec::with_capacity(data.len());
+    json_text::compact_into(data, &mut compact);
     if let Ok(record) = parse_record(&compact) {
         let written = record_to_json(&record);
         let again = parse_record(&written).expect("a written record parses");
