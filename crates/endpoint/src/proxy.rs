@@ -20,7 +20,8 @@
 //!    is streamed and its end waits for the records ([`crate::body`]).
 //!
 //! An upstream that cannot be reached gets a `503` in the service's shape, recorded with
-//! `errorCode` `ServiceUnavailable`. When the records of a call cannot be made durable, the
+//! `errorCode` `ServiceUnavailable`; one that does not answer within the endpoint's
+//! `upstream_timeout` a `504` (`GatewayTimeout`). When the records of a call cannot be made durable, the
 //! client does not get a complete answer: a `500` (`InternalError`) for answers not yet
 //! sent, a broken-off body otherwise.
 
@@ -284,9 +285,26 @@ impl Endpoint {
             parts,
             UpstreamBody::new(prefix, rest, Arc::clone(&counted), size),
         );
-        let answer = match self.client.request(upstream_request).await {
-            Ok(answer) => answer,
-            Err(error) => {
+        let answer = match tokio::time::timeout(
+            self.spec.upstream_timeout,
+            self.client.request(upstream_request),
+        )
+        .await
+        {
+            Ok(Ok(answer)) => answer,
+            Err(_) => {
+                tracing::warn!(endpoint = %self.spec.id, timeout_secs = self.spec.upstream_timeout.as_secs(), "the upstream did not answer in time");
+                return facts
+                    .local_failure(
+                        &method,
+                        protocol,
+                        StatusCode::GATEWAY_TIMEOUT,
+                        "GatewayTimeout",
+                        "the service behind the endpoint did not answer in time",
+                    )
+                    .await;
+            }
+            Ok(Err(error)) => {
                 tracing::warn!(endpoint = %self.spec.id, error = %error, "the upstream cannot be reached");
                 return facts
                     .local_failure(

@@ -35,6 +35,9 @@ pub struct EndpointSpec {
     pub organization_id: Option<String>,
     /// How long a connection to the upstream may take to open.
     pub connect_timeout: Duration,
+    /// How long the upstream may take to answer a call (its status line and headers),
+    /// counted from the start of forwarding, so it includes sending the request body.
+    pub upstream_timeout: Duration,
     /// The most connections the endpoint serves at once.
     pub max_connections: usize,
 }

@@ -169,6 +169,7 @@ async fn endpoint(upstream: SocketAddr, policy: Policy, host: &TestHost) -> Sock
         policy,
         organization_id: Some(String::from("o-test")),
         connect_timeout: Duration::from_secs(2),
+        upstream_timeout: Duration::from_millis(500),
         max_connections: 64,
     };
     let endpoint = Endpoint::new(spec, Arc::new(host.clone()));
@@ -445,6 +446,33 @@ async fn an_unreachable_upstream_is_answered_and_recorded() {
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(String::from_utf8_lossy(&body).contains("ServiceUnavailable"));
     assert_eq!(host.events()[0]["errorCode"], "ServiceUnavailable");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upstream_that_never_answers_times_out_and_is_recorded() {
+    // Accepts connections and reads nothing, answers nothing.
+    let silent = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = silent.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = silent.accept().await {
+            held.push(stream);
+        }
+    });
+    let host = TestHost::default();
+    let listen = endpoint(address, Policy::full_access(), &host).await;
+    let started = Instant::now();
+    let (status, _, body) = send(signed(
+        "GET",
+        &format!("http://{listen}/bucket/x"),
+        MEMBER_KEY,
+        b"",
+    ))
+    .await;
+    assert_eq!(status, StatusCode::GATEWAY_TIMEOUT);
+    assert!(started.elapsed() >= Duration::from_millis(500));
+    assert!(String::from_utf8_lossy(&body).contains("<Code>GatewayTimeout</Code>"));
+    assert_eq!(host.events()[0]["errorCode"], "GatewayTimeout");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -175,6 +175,8 @@
 //! # policy = '{"Statement":[...]}'         # the endpoint policy (IAM JSON); default: allow all
 //! # policy_file = "endpoint-policy.json"   # or read from this file
 //! # connect_timeout_ms = 5000              # opening a connection to the upstream
+//! # upstream_timeout_secs = 900            # the upstream's answer to a call (its headers),
+//! #                                        # from the start of forwarding, body included
 //! # max_connections = 1024                 # client connections served at once
 //! ```
 //!
@@ -395,6 +397,10 @@ pub struct EndpointSection {
     /// Milliseconds to open a connection to the upstream. Default 5,000.
     #[serde(default = "default_connect_timeout_ms")]
     pub connect_timeout_ms: u64,
+    /// Seconds the upstream may take to answer a call (status and headers), counted from
+    /// the start of forwarding. Default 900.
+    #[serde(default = "default_upstream_timeout_secs")]
+    pub upstream_timeout_secs: u64,
     /// Client connections served at once. Default 1,024.
     #[serde(default = "default_endpoint_connections")]
     pub max_connections: usize,
@@ -402,6 +408,10 @@ pub struct EndpointSection {
 
 fn default_endpoint_service() -> String {
     String::from("s3")
+}
+
+fn default_upstream_timeout_secs() -> u64 {
+    900
 }
 
 fn default_connect_timeout_ms() -> u64 {
@@ -924,9 +934,12 @@ impl Config {
             if section.service.is_empty() {
                 return Err(invalid(String::from("`service` is empty")));
             }
-            if section.max_connections == 0 || section.connect_timeout_ms == 0 {
+            if section.max_connections == 0
+                || section.connect_timeout_ms == 0
+                || section.upstream_timeout_secs == 0
+            {
                 return Err(invalid(String::from(
-                    "`max_connections` and `connect_timeout_ms` must be at least 1",
+                    "`max_connections`, `connect_timeout_ms` and `upstream_timeout_secs` must be at least 1",
                 )));
             }
             if self.server.listen.parse::<SocketAddr>().ok() == Some(section.listen) {
@@ -958,6 +971,7 @@ impl Config {
                 policy,
                 organization_id: section.organization_id.clone(),
                 connect_timeout: Duration::from_millis(section.connect_timeout_ms),
+                upstream_timeout: Duration::from_secs(section.upstream_timeout_secs),
                 max_connections: section.max_connections,
             });
         }

@@ -210,6 +210,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         policy: None,
         policy_file: None,
         connect_timeout_ms: 5_000,
+        upstream_timeout_secs: 900,
         max_connections: 1_024,
     });
     let s3 = match &args.s3_upstream {
