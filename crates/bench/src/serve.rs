@@ -12,15 +12,19 @@ pub mod ingest;
 pub mod lookups;
 pub mod webhook;
 
+use std::convert::Infallible;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use bytes::Bytes;
 use http::header::{CONTENT_TYPE, HOST};
-use http::{HeaderValue, Request, StatusCode};
+use http::{HeaderValue, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
 use hyper::client::conn::http1::SendRequest;
+use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use opentrail_server::Server;
 use opentrail_sigv4::{Credentials, SigningParams};
@@ -202,6 +206,96 @@ impl Connection {
         }
         response
     }
+}
+
+/// An HTTP/1.1 server of the benchmark's own (the webhook receiver, the S3-like upstream)
+/// on `127.0.0.1`, on its own thread and single-thread runtime, so it shares no worker with
+/// the client and server it serves; each connection is served on its own task.
+#[derive(Debug)]
+pub struct SideServer {
+    /// Where it listens.
+    pub address: SocketAddr,
+    stop: oneshot::Sender<()>,
+    thread: std::thread::JoinHandle<anyhow::Result<()>>,
+}
+
+impl SideServer {
+    /// Binds `127.0.0.1:0` and serves each request with `handler` on a new thread named
+    /// `name` until [`SideServer::stop`].
+    pub fn start<H, F, B>(name: &'static str, handler: H) -> anyhow::Result<SideServer>
+    where
+        H: Fn(Request<Incoming>) -> F + Clone + Send + 'static,
+        F: Future<Output = Result<Response<B>, Infallible>> + Send + 'static,
+        B: hyper::body::Body + Send + 'static,
+        B::Data: Send,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let listener =
+            std::net::TcpListener::bind("127.0.0.1:0").context("cannot bind 127.0.0.1:0")?;
+        listener.set_nonblocking(true)?;
+        let address = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name(String::from(name))
+            .spawn(move || serve_side(name, listener, handler, stopped))
+            .with_context(|| format!("cannot start the {name} thread"))?;
+        Ok(SideServer {
+            address,
+            stop,
+            thread,
+        })
+    }
+
+    /// Stops serving and waits for the thread.
+    pub fn stop(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(());
+        let name = self
+            .thread
+            .thread()
+            .name()
+            .unwrap_or("side server")
+            .to_owned();
+        self.thread
+            .join()
+            .map_err(|_| anyhow::anyhow!("the {name} thread panicked"))?
+    }
+}
+
+/// Accepts connections until `stopped`, serving each on its own task.
+fn serve_side<H, F, B>(
+    name: &str,
+    listener: std::net::TcpListener,
+    handler: H,
+    mut stopped: oneshot::Receiver<()>,
+) -> anyhow::Result<()>
+where
+    H: Fn(Request<Incoming>) -> F + Clone + Send + 'static,
+    F: Future<Output = Result<Response<B>, Infallible>> + Send + 'static,
+    B: hyper::body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .with_context(|| format!("cannot start the {name}'s runtime"))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        loop {
+            let (stream, _) = tokio::select! {
+                _ = &mut stopped => return anyhow::Ok(()),
+                accepted = listener.accept() => accepted.with_context(|| format!("the {name} cannot accept"))?,
+            };
+            stream.set_nodelay(true)?;
+            let handler = handler.clone();
+            tokio::spawn(async move {
+                // A connection the other side drops ends here.
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service_fn(handler))
+                    .await;
+            });
+        }
+    })
 }
 
 /// Opens a keep-alive HTTP/1.1 connection to `address` (`TCP_NODELAY`).

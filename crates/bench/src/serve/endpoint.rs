@@ -57,16 +57,16 @@ use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST, USER_AGENT};
 use http::{HeaderValue, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Body, Frame, Incoming, SizeHint};
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use opentrail_server::config::{EndpointSection, KeySection};
 use opentrail_server::metrics::ENDPOINT_EVENTS;
 use opentrail_server::{Config, Server};
 use opentrail_sigv4::{Credentials, SigningParams};
 use opentrail_types::{Clock, RandomIds, SystemClock};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 
-use super::{Connection, Failures, LatencySummary, RunningServer, connect, quote, verdict};
+use super::{
+    Connection, Failures, LatencySummary, RunningServer, SideServer, connect, quote, verdict,
+};
 use crate::milliseconds;
 
 /// The benchmark's key (read-only, of [`ACCOUNT`]): it signs every GET.
@@ -186,7 +186,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     anyhow::ensure!(args.large_runs >= 1, "`--large-runs` must be at least 1");
     crate::fresh_dir(&args.work)?;
     let large_bytes = args.large_mib << 20;
-    let upstream = Upstream::start(large_bytes)?;
+    let upstream = start_upstream(large_bytes)?;
     let listen = free_port()?;
     let mut config = Config::load(None, std::env::vars()).context("config")?;
     config.data_dir = args.work.join("data");
@@ -768,14 +768,6 @@ fn counter_total(text: &str, name: &str) -> Option<u64> {
     total
 }
 
-/// The upstream: an S3-like HTTP/1.1 server on `127.0.0.1`, on its own thread.
-#[derive(Debug)]
-struct Upstream {
-    address: SocketAddr,
-    stop: oneshot::Sender<()>,
-    thread: std::thread::JoinHandle<anyhow::Result<()>>,
-}
-
 /// What the upstream's request handler shares.
 #[derive(Debug)]
 struct Objects {
@@ -785,67 +777,16 @@ struct Objects {
     requests: AtomicU64,
 }
 
-impl Upstream {
-    /// Binds `127.0.0.1:0` and serves objects on a new thread.
-    fn start(large_bytes: u64) -> anyhow::Result<Upstream> {
-        let listener =
-            std::net::TcpListener::bind("127.0.0.1:0").context("cannot bind 127.0.0.1:0")?;
-        listener.set_nonblocking(true)?;
-        let address = listener.local_addr()?;
-        let chunk: Vec<u8> = (0..CHUNK_BYTES).map(|index| (index % 251) as u8).collect();
-        let objects = Arc::new(Objects {
-            chunk: Bytes::from(chunk),
-            large_bytes,
-            requests: AtomicU64::new(0),
-        });
-        let (stop, stopped) = oneshot::channel::<()>();
-        let thread = std::thread::Builder::new()
-            .name(String::from("upstream"))
-            .spawn(move || serve_objects(listener, objects, stopped))
-            .context("cannot start the upstream thread")?;
-        Ok(Upstream {
-            address,
-            stop,
-            thread,
-        })
-    }
-
-    /// Stops serving and waits for the thread.
-    fn stop(self) -> anyhow::Result<()> {
-        let _ = self.stop.send(());
-        self.thread
-            .join()
-            .map_err(|_| anyhow::anyhow!("the upstream thread panicked"))?
-    }
-}
-
-/// Accepts connections until `stopped`, serving each on its own task.
-fn serve_objects(
-    listener: std::net::TcpListener,
-    objects: Arc<Objects>,
-    mut stopped: oneshot::Receiver<()>,
-) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the upstream's runtime")?;
-    runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::from_std(listener)?;
-        loop {
-            let (stream, _) = tokio::select! {
-                _ = &mut stopped => return anyhow::Ok(()),
-                accepted = listener.accept() => accepted.context("the upstream cannot accept")?,
-            };
-            stream.set_nodelay(true)?;
-            let objects = Arc::clone(&objects);
-            tokio::spawn(async move {
-                let service = service_fn(move |request| answer(request, Arc::clone(&objects)));
-                // A connection the client drops ends here.
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
+/// Starts the upstream: an S3-like [`SideServer`] serving the objects.
+fn start_upstream(large_bytes: u64) -> anyhow::Result<SideServer> {
+    let chunk: Vec<u8> = (0..CHUNK_BYTES).map(|index| (index % 251) as u8).collect();
+    let objects = Arc::new(Objects {
+        chunk: Bytes::from(chunk),
+        large_bytes,
+        requests: AtomicU64::new(0),
+    });
+    SideServer::start("upstream", move |request| {
+        answer(request, Arc::clone(&objects))
     })
 }
 

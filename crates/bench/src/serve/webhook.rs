@@ -30,7 +30,6 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::convert::Infallible;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -41,18 +40,15 @@ use bytes::Bytes;
 use http::{Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use opentrail_server::config::KeySection;
 use opentrail_server::{Config, EVENTS_SIGNING_SERVICE, SIGNING_SERVICE, Server};
 use opentrail_sigv4::Credentials;
 use opentrail_types::{RandomIds, SystemClock};
 use serde::Deserialize;
 use serde_json::json;
-use tokio::sync::oneshot;
 
 use super::delivery::ingest;
-use super::{Connection, LatencySummary, RunningServer, Signer, call, verdict};
+use super::{Connection, LatencySummary, RunningServer, SideServer, Signer, call, verdict};
 use crate::records::RecordTemplate;
 
 /// The benchmark's key (admin of [`ACCOUNT`]).
@@ -118,7 +114,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         .context("cannot open the server")?;
     println!(
         "account `{ACCOUNT}`, Region `{region}`; trail `{TRAIL}` on a local bucket; rule `{RULE}` → webhook http://{}/hook; [rules] as configured (defaults unless OPENTRAIL_* says otherwise)",
-        receiver.address
+        receiver.server.address
     );
     let credentials = Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY);
     let outcome = super::runtime()?.block_on(drive(
@@ -219,7 +215,7 @@ async fn drive_running(
         &rule,
     )
     .await?;
-    let hook = format!("http://{}/hook", receiver.address);
+    let hook = format!("http://{}/hook", receiver.server.address);
     let targets = json!({"Rule": RULE, "Targets": [{"Id": "hook", "Arn": hook}]});
     let answer = call(
         &mut connection,
@@ -314,15 +310,13 @@ struct Arrivals {
     first: HashMap<String, Instant>,
 }
 
-/// The webhook: an HTTP/1.1 server on `127.0.0.1`, on its own thread.
+/// The webhook: a [`SideServer`] noting arrivals.
 #[derive(Debug)]
 struct Receiver {
-    address: SocketAddr,
+    server: SideServer,
     arrivals: Arc<Mutex<Arrivals>>,
     duplicates: Arc<AtomicU64>,
     unreadable: Arc<AtomicU64>,
-    stop: oneshot::Sender<()>,
-    thread: std::thread::JoinHandle<anyhow::Result<()>>,
 }
 
 /// What the webhook's request handler shares.
@@ -336,28 +330,20 @@ struct Shared {
 impl Receiver {
     /// Binds `127.0.0.1:0` and serves on a new thread.
     fn start() -> anyhow::Result<Receiver> {
-        let listener =
-            std::net::TcpListener::bind("127.0.0.1:0").context("cannot bind 127.0.0.1:0")?;
-        listener.set_nonblocking(true)?;
-        let address = listener.local_addr()?;
         let shared = Shared {
             arrivals: Arc::default(),
             duplicates: Arc::default(),
             unreadable: Arc::default(),
         };
-        let (stop, stopped) = oneshot::channel::<()>();
         let serving = shared.clone();
-        let thread = std::thread::Builder::new()
-            .name(String::from("webhook"))
-            .spawn(move || serve(listener, serving, stopped))
-            .context("cannot start the webhook thread")?;
+        // A connection the router drops ends with its task; its events are sent again.
+        let server =
+            SideServer::start("webhook", move |request| receive(request, serving.clone()))?;
         Ok(Receiver {
-            address,
+            server,
             arrivals: shared.arrivals,
             duplicates: shared.duplicates,
             unreadable: shared.unreadable,
-            stop,
-            thread,
         })
     }
 
@@ -372,41 +358,8 @@ impl Receiver {
 
     /// Stops serving and waits for the thread.
     fn stop(self) -> anyhow::Result<()> {
-        let _ = self.stop.send(());
-        self.thread
-            .join()
-            .map_err(|_| anyhow::anyhow!("the webhook thread panicked"))?
+        self.server.stop()
     }
-}
-
-/// Accepts connections until `stopped`, serving each on its own task.
-fn serve(
-    listener: std::net::TcpListener,
-    shared: Shared,
-    mut stopped: oneshot::Receiver<()>,
-) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the webhook's runtime")?;
-    runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::from_std(listener)?;
-        loop {
-            let (stream, _) = tokio::select! {
-                _ = &mut stopped => return anyhow::Ok(()),
-                accepted = listener.accept() => accepted.context("the webhook cannot accept")?,
-            };
-            stream.set_nodelay(true)?;
-            let shared = shared.clone();
-            tokio::spawn(async move {
-                let service = service_fn(move |request| receive(request, shared.clone()));
-                // A connection the router drops ends here; its events are sent again.
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    })
 }
 
 /// Reads one webhook request, notes its arrival and answers 200.
