@@ -11,14 +11,14 @@ use std::time::Duration;
 
 use opentrail_endpoint::{Endpoint, EndpointSpec, Host, KnownPrincipal};
 use opentrail_event::Event;
-use opentrail_journal::{AppendEntry, Attachment};
+use opentrail_journal::AppendEntry;
 use opentrail_types::Timestamp;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::error::{Error, Result};
-use crate::http::State;
+use crate::http::{State, journal_entry};
 use crate::metrics;
 
 /// The server's side of an endpoint.
@@ -39,7 +39,10 @@ impl Host for ServerHost {
         events: Vec<Event>,
     ) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send>> {
         let count = events.len() as u64;
-        let entries: Result<Vec<AppendEntry>, String> = events.into_iter().map(entry).collect();
+        let entries: Result<Vec<AppendEntry>, String> = events
+            .iter()
+            .map(|event| journal_entry(event, "an endpoint"))
+            .collect();
         let state = Arc::clone(&self.state);
         Box::pin(async move {
             let entries = entries?;
@@ -61,15 +64,6 @@ impl Host for ServerHost {
     fn new_id(&self) -> String {
         self.state.ids.uuid()
     }
-}
-
-fn entry(event: Event) -> Result<AppendEntry, String> {
-    let event_id = event
-        .event_id()
-        .map(str::to_owned)
-        .ok_or_else(|| String::from("an endpoint record has no eventID"))?;
-    let keys: Attachment = Arc::new(event.lookup_keys());
-    Ok(AppendEntry::new(event_id, event.to_json()).with_attachment(keys))
 }
 
 /// The running endpoints.

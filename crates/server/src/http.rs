@@ -606,10 +606,20 @@ async fn record_audit_event(state: &State, call: ApiCall<'_>, wait: bool) {
 
 fn audit_entry(call: ApiCall<'_>) -> Result<AppendEntry, String> {
     let event = audit::record_call(call).map_err(|error| error.to_string())?;
+    journal_entry(&event, "self-audit")
+}
+
+/// The journal entry of a record the server made itself (a self-audit or endpoint record),
+/// with its lookup keys attached so history need not parse it again. `what` names the
+/// record in the error.
+pub(crate) fn journal_entry(
+    event: &opentrail_event::Event,
+    what: &str,
+) -> Result<AppendEntry, String> {
     let event_id = event
         .event_id()
         .map(str::to_owned)
-        .ok_or_else(|| String::from("self-audit record has no eventID"))?;
+        .ok_or_else(|| format!("{what} record has no eventID"))?;
     let keys: Attachment = Arc::new(event.lookup_keys());
     Ok(AppendEntry::new(event_id, event.to_json()).with_attachment(keys))
 }
