@@ -54,7 +54,9 @@ use tokio::sync::Semaphore;
 
 use crate::body::{ClientBody, Recording, RecordingBody, UpstreamBody};
 use crate::caller::{Caller, KnownPrincipal};
-use crate::records::{AuthMethod, CallFacts, DENIED_CODE, DENIED_MESSAGE, records};
+use crate::records::{
+    AuthMethod, CallFacts, DENIED_CODE, DENIED_MESSAGE, has_data_events, records,
+};
 use crate::shapes::{self, DenialReason, Protocol};
 use crate::spec::EndpointSpec;
 
@@ -221,9 +223,8 @@ impl Endpoint {
                 (None, VecDeque::new(), Some(body))
             };
 
-        let suffixes = self.spec.virtual_host_suffixes.clone();
         let identify_endpoint = opentrail_identify::Endpoint {
-            s3_virtual_host_suffixes: &suffixes,
+            s3_virtual_host_suffixes: &self.spec.virtual_host_suffixes,
             default_service: &self.spec.default_service,
         };
         let call = opentrail_identify::identify(
@@ -256,7 +257,7 @@ impl Endpoint {
             auth,
         };
 
-        let decision = self.evaluate(&facts, peer);
+        let decision = self.evaluate(&facts);
         if !decision.is_allowed() {
             return facts.deny(&parts.method, protocol, &decision).await;
         }
@@ -320,9 +321,9 @@ impl Endpoint {
         facts.forward(answer, counted, &method, protocol).await
     }
 
-    fn evaluate(&self, facts: &Facts, peer: SocketAddr) -> Decision {
+    fn evaluate(&self, facts: &Facts) -> Decision {
         let mut context = PolicyContext::new();
-        context.insert("aws:SourceIp", peer.ip().to_string());
+        context.insert("aws:SourceIp", facts.source_ip.as_str());
         context.insert("aws:SecureTransport", "false");
         if let Some(account) = facts.caller.account_id() {
             context.insert("aws:PrincipalAccount", account);
@@ -388,7 +389,16 @@ impl Facts {
     /// Builds and appends the call's records; `Err` when they are not durable.
     fn record(&self, outcome: Outcome) -> Recording {
         let host = &self.endpoint.host;
-        let ids = [host.new_id(), host.new_id(), host.new_id()];
+        // Data event ids only for calls that have data events (an id is a random draw).
+        let data_events = has_data_events(&self.call, outcome.denied);
+        let data_id = || {
+            if data_events {
+                host.new_id()
+            } else {
+                String::new()
+            }
+        };
+        let ids = [data_id(), data_id(), data_id()];
         let built = records(&CallFacts {
             time: self.time,
             network_event_id: host.new_id(),

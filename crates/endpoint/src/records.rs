@@ -104,13 +104,18 @@ pub struct CallFacts<'a> {
 /// fields written are bounded well below it).
 pub fn records(facts: &CallFacts<'_>) -> Result<Vec<Event>, ValidationError> {
     let mut events = vec![network_event(facts)?];
-    if let Some(s3) = &facts.call.s3
-        && s3.data_event
-        && !facts.denied
+    if has_data_events(facts.call, facts.denied)
+        && let Some(s3) = &facts.call.s3
     {
         events.extend(data_events(facts, s3)?);
     }
     Ok(events)
+}
+
+/// Whether a call has data events besides its network activity event: an S3 object-level
+/// call the endpoint policy let through.
+pub fn has_data_events(call: &Call, denied: bool) -> bool {
+    !denied && call.s3.as_ref().is_some_and(|s3| s3.data_event)
 }
 
 fn user_identity(caller: &Caller) -> UserIdentity {
