@@ -8,12 +8,12 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use opentrail_journal::{Batch, Position};
-use opentrail_routing::{Envelope, Job, RuleRef};
+use opentrail_routing::{Envelope, Job};
 use opentrail_rules::RuleStore;
 use opentrail_trails::Trails;
 
 use super::lanes::{LaneContext, Mode, Queued};
-use super::positions::{self, LaneKey};
+use super::positions;
 use super::select::{RuleSet, TrailSet};
 use super::{READ_BYTES, READ_ENTRIES, RouterEvent, build_envelope};
 
@@ -127,20 +127,14 @@ impl Router {
         let mut state = self.context.shared.lock();
         for offer in offers {
             for index in &offer.rules {
-                let Some(rule) = rule_set.rules.get(*index as usize) else {
+                let index = *index as usize;
+                let (Some(rule), Some(routes)) =
+                    (rule_set.rules.get(index), rule_set.routes.get(index))
+                else {
                     continue;
                 };
-                let rule_ref = RuleRef {
-                    name: rule.name.clone(),
-                    arn: rule.arn(),
-                };
-                for target in &rule.targets {
-                    let key = LaneKey {
-                        rule_arn: rule_ref.arn.clone(),
-                        created: rule.created.as_millis(),
-                        target_id: target.id.clone(),
-                    };
-                    let Some(lane) = state.lanes.get_mut(&key) else {
+                for (key, target) in &routes.targets {
+                    let Some(lane) = state.lanes.get_mut(key) else {
                         continue;
                     };
                     if lane.mode != Mode::Live {
@@ -149,8 +143,8 @@ impl Router {
                     let queued = Queued {
                         position: offer.position,
                         job: Job {
-                            rule: rule_ref.clone(),
-                            target: Arc::new(target.clone()),
+                            rule: routes.rule.clone(),
+                            target: Arc::clone(target),
                             envelope: Arc::clone(&offer.envelope),
                             acknowledged: offer.acknowledged,
                         },
@@ -164,7 +158,7 @@ impl Router {
                             lane.mode = Mode::CatchingUp {
                                 position: offer.position,
                             };
-                            fell_behind.push((key, rule.clone(), Arc::new(target.clone())));
+                            fell_behind.push((key.clone(), rule.clone(), Arc::clone(target)));
                         }
                         Err(tokio::sync::mpsc::error::TrySendError::Closed(_)) => {
                             lane.unfinished.remove(&offer.position.next_seq);
@@ -197,14 +191,9 @@ impl Router {
     /// from there), and at the router's position otherwise.
     fn sync_lanes(&mut self, rule_set: &RuleSet, trails: &Arc<TrailSet>) {
         let mut wanted = Vec::new();
-        for rule in rule_set.rules.iter() {
-            for target in &rule.targets {
-                let key = LaneKey {
-                    rule_arn: rule.arn(),
-                    created: rule.created.as_millis(),
-                    target_id: target.id.clone(),
-                };
-                wanted.push((key, rule, target));
+        for (rule, routes) in rule_set.rules.iter().zip(&rule_set.routes) {
+            for (key, target) in &routes.targets {
+                wanted.push((key.clone(), rule, target));
             }
         }
         let mut catch_up = Vec::new();
@@ -224,7 +213,7 @@ impl Router {
                 .map(|at| self.saved.swap_remove(at).position);
             let mode = match saved {
                 Some(position) if position.next_seq < done.next_seq => {
-                    catch_up.push((key.clone(), rule.clone(), Arc::new(target.clone())));
+                    catch_up.push((key.clone(), rule.clone(), Arc::clone(target)));
                     Mode::CatchingUp { position }
                 }
                 _ => Mode::Live,

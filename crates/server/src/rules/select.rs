@@ -7,19 +7,58 @@ use std::sync::Arc;
 
 use opentrail_delivery::route::route;
 use opentrail_patterns::{Matcher, MatcherBuilder, Pattern};
-use opentrail_routing::Envelope;
-use opentrail_rules::Rule;
+use opentrail_routing::{Envelope, RuleRef};
+use opentrail_rules::{Rule, Target};
 use opentrail_selectors::CompiledSelectors;
 use opentrail_trails::Trail;
 use opentrail_types::Timestamp;
+
+use super::positions::LaneKey;
 
 /// The enabled rules of one rule-store revision, compiled.
 #[derive(Debug, Default)]
 pub struct RuleSet {
     /// The store's rules (index = matcher key).
     pub rules: Arc<Vec<Rule>>,
+    /// What the router hands out for each rule (same index as `rules`).
+    pub routes: Vec<Routes>,
     /// One matcher per (account, Region).
     matchers: HashMap<(String, String), Matcher<u32>>,
+}
+
+/// A rule's targets as the router hands them out, made once per rule-store revision so
+/// that no matched event pays for formatting the rule's ARN or copying a target.
+#[derive(Debug)]
+pub struct Routes {
+    /// The rule, as jobs name it.
+    pub rule: RuleRef,
+    /// Each target, with the key of its lane.
+    pub targets: Vec<(LaneKey, Arc<Target>)>,
+}
+
+impl Routes {
+    fn new(rule: &Rule) -> Routes {
+        let arn = rule.arn();
+        let targets = rule
+            .targets
+            .iter()
+            .map(|target| {
+                let key = LaneKey {
+                    rule_arn: arn.clone(),
+                    created: rule.created.as_millis(),
+                    target_id: target.id.clone(),
+                };
+                (key, Arc::new(target.clone()))
+            })
+            .collect();
+        Routes {
+            rule: RuleRef {
+                name: rule.name.clone(),
+                arn,
+            },
+            targets,
+        }
+    }
 }
 
 impl RuleSet {
@@ -48,7 +87,12 @@ impl RuleSet {
             .into_iter()
             .map(|(scope, builder)| (scope, builder.build()))
             .collect();
-        RuleSet { rules, matchers }
+        let routes = rules.iter().map(Routes::new).collect();
+        RuleSet {
+            rules,
+            routes,
+            matchers,
+        }
     }
 
     /// Whether any rule may match anything.
