@@ -69,6 +69,9 @@ echo "import peak anonymous memory: $((peak_anon / 1024)) MB (the rest of RSS is
 echo "== LookupEvents on the imported events"
 "$bench" lookups --data-dir "$out/data" --seconds 20
 
+echo "== dashboard aggregates (facets, histograms) on the imported events"
+"$bench" facets --data-dir "$out/data"
+
 echo "== LookupEvents over HTTP: SigV4-signed calls on keep-alive connections, server in-process"
 # The server records each call in the data directory (self-audit); nothing else changes.
 "$bench" serve-lookups --data-dir "$out/data" --seconds 30 --connections 8

@@ -5,6 +5,9 @@
 //!   data directory already holding events (`opentrail import` of generated logs).
 //! - `visibility`: time from an append's acknowledgement to the event being found by a
 //!   lookup, while other threads ingest as fast as they can.
+//! - `facets`: the web console dashboard's aggregates (`History::facets` with its five
+//!   fields, `History::histogram` with hourly buckets) over the last 24 hours and 7 days of
+//!   the same data directory, unrestricted and restricted to one account (p50, p99).
 //! - `serve-lookups`: signed `LookupEvents` calls over HTTP to the server opened in-process
 //!   on an imported data directory, over keep-alive connections: requests/s and latency.
 //! - `serve-ingest`: signed `POST /ingest` calls to the server on a fresh data directory:
@@ -50,6 +53,7 @@ use opentrail_types::{SystemClock, Timestamp};
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 
+mod facets;
 mod inflate;
 mod insights;
 mod lake;
@@ -105,6 +109,15 @@ enum Command {
         /// Journal entries read to pick lookup values from.
         #[arg(long, default_value_t = 300_000)]
         sample: usize,
+    },
+    /// The dashboard's facets and histograms on an existing data directory.
+    Facets {
+        /// Data directory (as filled by `opentrail import`).
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// Runs of each case for the latency figures.
+        #[arg(long, default_value_t = 200)]
+        runs: usize,
     },
     /// Acknowledged → visible in lookups, under full ingest load.
     Visibility {
@@ -342,6 +355,7 @@ fn main() -> anyhow::Result<()> {
             threads,
             sample,
         } => bench_lookups(&data_dir, per_kind, seconds, threads, sample),
+        Command::Facets { data_dir, runs } => facets::run(&facets::Args { data_dir, runs }),
         Command::Visibility {
             dir,
             seconds,
@@ -797,13 +811,9 @@ fn milliseconds(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
 
-fn bench_lookups(
-    data_dir: &Path,
-    per_kind: usize,
-    seconds: u64,
-    threads: usize,
-    sample: usize,
-) -> anyhow::Result<()> {
+/// The history of an imported data directory, caught up with its journal (an index of an
+/// older version is rebuilt first). Keep the [`DataDir`]: it holds the directory's lock.
+fn open_history(data_dir: &Path) -> anyhow::Result<(DataDir, Journal, History)> {
     let data_dir = DataDir::open(data_dir)?;
     let clock = Arc::new(SystemClock);
     let journal = Journal::open(
@@ -829,6 +839,17 @@ fn bench_lookups(
         "history: {} docs in {} segment files and {} in memory",
         status.docs, status.persisted_segments, status.memory_segments
     );
+    Ok((data_dir, journal, history))
+}
+
+fn bench_lookups(
+    data_dir: &Path,
+    per_kind: usize,
+    seconds: u64,
+    threads: usize,
+    sample: usize,
+) -> anyhow::Result<()> {
+    let (_data_dir, journal, history) = open_history(data_dir)?;
     let kinds = sample_kinds(&journal, sample)?;
     let queries: Vec<Vec<LookupQuery>> = kinds
         .iter()

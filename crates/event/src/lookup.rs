@@ -1,6 +1,7 @@
 //! Values that event history derives from a record: the `Username` and `Resources` of a
 //! `LookupEvents` result, the event name and source that Insights records carry inside
-//! `insightDetails`, and the account (`recipientAccountId`) whose callers may see the event.
+//! `insightDetails`, the account (`recipientAccountId`) whose callers may see the event, and
+//! the `errorCode` and `sourceIPAddress` the history counts for dashboards.
 //!
 //! AWS does not document these derivations (`spec/events-and-queries.md` §2.2 and §7 item
 //! 6); the rules here are OpenTrail's, written down in `docs/compatibility.md`.
@@ -174,6 +175,10 @@ pub trait LookupFields {
     fn request_parameters_member(&self) -> Option<&RawValue>;
     /// `recipientAccountId`.
     fn recipient_account_id_member(&self) -> Option<&str>;
+    /// `errorCode`.
+    fn error_code_member(&self) -> Option<&str>;
+    /// `sourceIPAddress`.
+    fn source_ip_address_member(&self) -> Option<&str>;
 
     /// The event name history indexes: `eventName`, or for Insights records
     /// `insightDetails.eventName`.
@@ -199,6 +204,18 @@ pub trait LookupFields {
     /// lookups that are not restricted to an account.
     fn lookup_recipient_account_id(&self) -> Option<&str> {
         non_empty(self.recipient_account_id_member())
+    }
+
+    /// The error code history indexes (not a lookup attribute; counted by
+    /// dashboards): `errorCode` unless empty.
+    fn lookup_error_code(&self) -> Option<&str> {
+        non_empty(self.error_code_member())
+    }
+
+    /// The source address history indexes (not a lookup attribute; counted by
+    /// dashboards): `sourceIPAddress` (an IP address or a service name) unless empty.
+    fn lookup_source_ip(&self) -> Option<&str> {
+        non_empty(self.source_ip_address_member())
     }
 
     /// `readOnly` as `LookupEvents` renders it: `"true"` / `"false"`.
@@ -238,6 +255,8 @@ pub trait LookupFields {
             access_key_id: self.lookup_access_key_id().map(str::to_owned),
             resources: self.lookup_resources(),
             recipient_account_id: self.lookup_recipient_account_id().map(str::to_owned),
+            error_code: self.lookup_error_code().map(str::to_owned),
+            source_ip: self.lookup_source_ip().map(str::to_owned),
         }
     }
 }
@@ -303,6 +322,14 @@ impl LookupFields for Record {
 
     fn recipient_account_id_member(&self) -> Option<&str> {
         self.recipient_account_id.as_deref()
+    }
+
+    fn error_code_member(&self) -> Option<&str> {
+        self.error_code.as_deref()
+    }
+
+    fn source_ip_address_member(&self) -> Option<&str> {
+        self.source_ip_address.as_deref()
     }
 }
 
@@ -428,6 +455,10 @@ pub struct LookupKeys {
     pub resources: Vec<LookupResource>,
     /// As [`Record::lookup_recipient_account_id`].
     pub recipient_account_id: Option<String>,
+    /// As [`Record::lookup_error_code`].
+    pub error_code: Option<String>,
+    /// As [`Record::lookup_source_ip`].
+    pub source_ip: Option<String>,
 }
 
 impl Event {
@@ -470,6 +501,10 @@ pub struct IndexView<'a> {
     insight_details: Option<InsightView<'a>>,
     #[serde(rename = "recipientAccountId", borrow, default)]
     recipient_account_id: Option<Cow<'a, str>>,
+    #[serde(rename = "errorCode", borrow, default)]
+    error_code: Option<Cow<'a, str>>,
+    #[serde(rename = "sourceIPAddress", borrow, default)]
+    source_ip_address: Option<Cow<'a, str>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -596,6 +631,14 @@ impl LookupFields for IndexView<'_> {
     fn recipient_account_id_member(&self) -> Option<&str> {
         self.recipient_account_id.as_deref()
     }
+
+    fn error_code_member(&self) -> Option<&str> {
+        self.error_code.as_deref()
+    }
+
+    fn source_ip_address_member(&self) -> Option<&str> {
+        self.source_ip_address.as_deref()
+    }
 }
 
 #[cfg(test)]
@@ -693,6 +736,23 @@ mod tests {
         let view = IndexView::parse(empty.as_bytes()).unwrap();
         assert_eq!(view.lookup_keys().unwrap().recipient_account_id, None);
         assert_eq!(record("{}").lookup_recipient_account_id(), None);
+    }
+
+    #[test]
+    fn error_codes_and_source_ips_are_read_by_both_parses_and_empty_ones_are_not_indexed() {
+        let text = r#"{"eventTime":"2026-03-01T00:00:00Z","sourceIPAddress":"203.0.113.7","errorCode":"AccessDenied"}"#;
+        let view = IndexView::parse(text.as_bytes()).unwrap();
+        let from_view = view.lookup_keys().unwrap();
+        let from_record = record(text).lookup_keys_at(from_view.event_time, view.category());
+        assert_eq!(from_record, from_view);
+        assert_eq!(from_view.error_code.as_deref(), Some("AccessDenied"));
+        assert_eq!(from_view.source_ip.as_deref(), Some("203.0.113.7"));
+        let empty = r#"{"eventTime":"2026-03-01T00:00:00Z","sourceIPAddress":"","errorCode":""}"#;
+        let view = IndexView::parse(empty.as_bytes()).unwrap();
+        let keys = view.lookup_keys().unwrap();
+        assert_eq!((keys.error_code, keys.source_ip), (None, None));
+        assert_eq!(record("{}").lookup_error_code(), None);
+        assert_eq!(record("{}").lookup_source_ip(), None);
     }
 
     #[test]

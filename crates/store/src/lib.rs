@@ -7,6 +7,8 @@
 //! new events arrive. Events are kept for a retention period counted from their arrival.
 //! A lookup can be restricted to one account ([`LookupQuery::account`], set by the server
 //! from the caller), and then sees only events whose `recipientAccountId` is that account.
+//! For dashboards, [`History::facets`] counts the most frequent values of a few fields over a
+//! time range and [`History::histogram`] the events per time bucket, from the index alone.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -40,6 +42,10 @@ mod lookup;
 
 pub use data_dir::DataDir;
 pub use error::{Error, ErrorKind, Result};
+pub use history::facets::{
+    AggregateError, AggregateErrorKind, FacetCount, FacetField, FacetRequest, Facets, FieldFacets,
+    HistogramBucket, HistogramRequest, MAX_FACET_TOP, MAX_HISTOGRAM_BUCKETS,
+};
 pub use history::{CONSUMER_NAME, History, HistoryConfig, HistoryStatus};
 pub use lookup::{
     AttributeKey, LookupAttribute, LookupError, LookupErrorKind, LookupEvent, LookupEventsInput,

@@ -35,6 +35,12 @@ pub enum AttributeKey {
     EventSource,
     /// `AccessKeyId`: `userIdentity.accessKeyId`.
     AccessKeyId,
+    /// `ErrorCode`: the record's `errorCode`. An OpenTrail extension (CloudTrail refuses
+    /// it); the console's dashboard links its error-code chart through it.
+    ErrorCode,
+    /// `SourceIPAddress`: the record's `sourceIPAddress`. An OpenTrail extension, like
+    /// [`AttributeKey::ErrorCode`].
+    SourceIpAddress,
 }
 
 impl AttributeKey {
@@ -61,13 +67,21 @@ impl AttributeKey {
             AttributeKey::ResourceName => "ResourceName",
             AttributeKey::EventSource => "EventSource",
             AttributeKey::AccessKeyId => "AccessKeyId",
+            AttributeKey::ErrorCode => "ErrorCode",
+            AttributeKey::SourceIpAddress => "SourceIPAddress",
         }
     }
 
-    /// Parses a wire name (case-sensitive, as AWS).
+    /// The keys OpenTrail accepts besides CloudTrail's.
+    pub const EXTENSIONS: [AttributeKey; 2] =
+        [AttributeKey::ErrorCode, AttributeKey::SourceIpAddress];
+
+    /// Parses a wire name (case-sensitive, as AWS), CloudTrail's keys and
+    /// [`AttributeKey::EXTENSIONS`].
     pub fn from_wire(name: &str) -> Option<AttributeKey> {
         AttributeKey::ALL
             .into_iter()
+            .chain(AttributeKey::EXTENSIONS)
             .find(|key| key.as_str() == name)
     }
 }

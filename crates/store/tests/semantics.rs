@@ -51,6 +51,50 @@ fn several_attributes_are_anded() {
 }
 
 #[test]
+fn error_codes_and_source_addresses_are_lookup_extensions() {
+    let harness = Harness::new(HistoryConfig::default(), Arc::new(SystemClock));
+    let mut failed = management_event(
+        "a",
+        "2026-03-01T00:00:00Z",
+        "iam.amazonaws.com",
+        "GetUser",
+        "alice",
+    );
+    failed["errorCode"] = json!("AccessDenied");
+    failed["sourceIPAddress"] = json!("192.0.2.1");
+    let mut other = management_event(
+        "b",
+        "2026-03-01T00:00:01Z",
+        "iam.amazonaws.com",
+        "GetUser",
+        "bob",
+    );
+    other["sourceIPAddress"] = json!("192.0.2.1");
+    harness.append(&[failed.to_string(), other.to_string()]);
+    assert_eq!(
+        ids(&harness.lookup_all(attributes(&[("ErrorCode", "AccessDenied")]))),
+        ["a"]
+    );
+    assert_eq!(
+        ids(&harness.lookup_all(attributes(&[("SourceIPAddress", "192.0.2.1")]))),
+        ["b", "a"]
+    );
+    assert_eq!(
+        ids(&harness.lookup_all(attributes(&[
+            ("SourceIPAddress", "192.0.2.1"),
+            ("Username", "bob")
+        ]))),
+        ["b"]
+    );
+    // CloudTrail's keys are the ones the error names.
+    let unknown = LookupQuery::from_input(&attributes(&[("Nope", "x")])).unwrap_err();
+    assert!(
+        unknown.to_string().contains("EventId, EventName"),
+        "{unknown}"
+    );
+}
+
+#[test]
 fn response_fields_are_derived_from_the_record() {
     let harness = Harness::new(HistoryConfig::default(), Arc::new(SystemClock));
     let mut record = management_event(

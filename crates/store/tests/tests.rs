@@ -10,5 +10,6 @@ mod support;
 
 mod accounts;
 mod equivalence;
+mod facets;
 mod lifecycle;
 mod semantics;

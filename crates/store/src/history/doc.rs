@@ -16,6 +16,15 @@ pub(crate) const CATEGORY_KIND: u8 = 0x20;
 /// older than version 2 lack these terms and are rebuilt.
 pub(crate) const ACCOUNT_KIND: u8 = 8;
 
+/// Term kind of `errorCode`, counted by facets; not a lookup attribute. Indexes whose
+/// manifest is older than version 3 lack these terms and are rebuilt.
+pub(crate) const ERROR_CODE_KIND: u8 = 9;
+
+/// Term kind of `sourceIPAddress` (an address or a service name), counted by facets; not a
+/// lookup attribute. Indexes whose manifest is older than version 3 lack these terms and
+/// are rebuilt.
+pub(crate) const SOURCE_IP_KIND: u8 = 10;
+
 /// The kind byte that prefixes an attribute's terms.
 pub(crate) fn attribute_kind(key: AttributeKey) -> u8 {
     match key {
@@ -27,6 +36,8 @@ pub(crate) fn attribute_kind(key: AttributeKey) -> u8 {
         AttributeKey::ResourceName => 5,
         AttributeKey::EventSource => 6,
         AttributeKey::AccessKeyId => 7,
+        AttributeKey::ErrorCode => ERROR_CODE_KIND,
+        AttributeKey::SourceIpAddress => SOURCE_IP_KIND,
     }
 }
 
@@ -88,28 +99,41 @@ pub(crate) fn derive_doc(
         Some(false) => READ_ONLY_FALSE,
         Some(true) => READ_ONLY_TRUE,
     };
-    let mut terms = Vec::with_capacity(9);
+    let mut terms = Vec::with_capacity(11);
     terms.push(category_term(keys.category));
-    if let Some(account) = keys.recipient_account_id.as_deref()
-        && !account.is_empty()
-    {
-        terms.push(term(ACCOUNT_KIND, account));
-    }
-    let mut add = |key: AttributeKey, value: Option<&str>| {
+    let mut add = |kind: u8, value: Option<&str>| {
         if let Some(value) = value.filter(|value| !value.is_empty()) {
-            terms.push(term(attribute_kind(key), value));
+            terms.push(term(kind, value));
         }
     };
-    add(AttributeKey::EventName, keys.event_name.as_deref());
-    add(AttributeKey::EventSource, keys.event_source.as_deref());
-    add(AttributeKey::Username, keys.username.as_deref());
-    add(AttributeKey::AccessKeyId, keys.access_key_id.as_deref());
+    add(ACCOUNT_KIND, keys.recipient_account_id.as_deref());
+    add(ERROR_CODE_KIND, keys.error_code.as_deref());
+    add(SOURCE_IP_KIND, keys.source_ip.as_deref());
+    add(
+        attribute_kind(AttributeKey::EventName),
+        keys.event_name.as_deref(),
+    );
+    add(
+        attribute_kind(AttributeKey::EventSource),
+        keys.event_source.as_deref(),
+    );
+    add(
+        attribute_kind(AttributeKey::Username),
+        keys.username.as_deref(),
+    );
+    add(
+        attribute_kind(AttributeKey::AccessKeyId),
+        keys.access_key_id.as_deref(),
+    );
     for resource in &keys.resources {
         add(
-            AttributeKey::ResourceType,
+            attribute_kind(AttributeKey::ResourceType),
             resource.resource_type.as_deref(),
         );
-        add(AttributeKey::ResourceName, Some(&resource.resource_name));
+        add(
+            attribute_kind(AttributeKey::ResourceName),
+            Some(&resource.resource_name),
+        );
     }
     terms.sort_unstable();
     terms.dedup();

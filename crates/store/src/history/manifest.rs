@@ -4,12 +4,15 @@
 //! event twice.
 //!
 //! ```json
-//! {"version":2,"position":{"next_seq":1001,"location":123},"segments":["seg-0000000003.idx"],"next_file_id":4,"categories":["Management"]}
+//! {"version":3,"position":{"next_seq":1001,"location":123},"segments":["seg-0000000003.idx"],"next_file_id":4,"categories":["Management"]}
 //! ```
 //!
-//! - `version`: 2. Version 1 indexes have no account terms (`recipientAccountId`, term kind
-//!   [`ACCOUNT_KIND`](crate::history::doc::ACCOUNT_KIND)); they are still read, and the
-//!   history rebuilds them from the journal. Only version 2 is written.
+//! - `version`: 3. Version 1 indexes have no account terms (`recipientAccountId`, term kind
+//!   [`ACCOUNT_KIND`](crate::history::doc::ACCOUNT_KIND)); version 2 indexes have no
+//!   `errorCode` and `sourceIPAddress` terms (term kinds
+//!   [`ERROR_CODE_KIND`](crate::history::doc::ERROR_CODE_KIND) and
+//!   [`SOURCE_IP_KIND`](crate::history::doc::SOURCE_IP_KIND)), which facets count. Both are
+//!   still read, and the history rebuilds them from the journal. Only version 3 is written.
 //! - `position`: the journal position every listed segment reaches; `null` before the first
 //!   flush.
 //! - `segments`: segment file names, in the history folder.
@@ -26,9 +29,11 @@ use serde::{Deserialize, Serialize};
 
 pub(crate) const MANIFEST_FILE: &str = "MANIFEST";
 /// The version written.
-pub(crate) const VERSION: u32 = 2;
+pub(crate) const VERSION: u32 = 3;
 /// The first version whose segments hold account terms.
 const ACCOUNT_TERMS_VERSION: u32 = 2;
+/// The first version whose segments hold `errorCode` and `sourceIPAddress` terms.
+const FACET_TERMS_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Manifest {
@@ -84,6 +89,24 @@ impl Manifest {
         self.version < ACCOUNT_TERMS_VERSION
     }
 
+    /// Whether the segments were written without `errorCode` and `sourceIPAddress` terms,
+    /// so that facets of those fields would miss their events: the index must be rebuilt.
+    pub fn lacks_facet_terms(&self) -> bool {
+        self.version < FACET_TERMS_VERSION
+    }
+
+    /// Which terms the segments lack (the oldest missing first), if any: an index that
+    /// lacks some is rebuilt from the journal.
+    pub fn missing_terms(&self) -> Option<&'static str> {
+        if self.lacks_account_terms() {
+            Some("account terms")
+        } else if self.lacks_facet_terms() {
+            Some("error code and source address terms")
+        } else {
+            None
+        }
+    }
+
     /// Writes the manifest, in the current version whatever version was read.
     pub fn save(&mut self, dir: &Path) -> std::io::Result<()> {
         self.version = VERSION;
@@ -124,12 +147,14 @@ mod tests {
         };
         manifest.save(dir.path()).unwrap();
         let loaded = Manifest::load(dir.path()).unwrap().unwrap();
-        assert_eq!(loaded.version, 2);
+        assert_eq!(loaded.version, 3);
         assert!(!loaded.lacks_account_terms());
+        assert!(!loaded.lacks_facet_terms());
+        assert_eq!(loaded.missing_terms(), None);
         assert_eq!(loaded.position, manifest.position);
         assert_eq!(loaded.segments, ["seg-0000000003.idx"]);
         assert_eq!(loaded.categories, ["Management", "Data"]);
-        for version in [0, 3] {
+        for version in [0, 4] {
             fs::write(
                 dir.path().join(MANIFEST_FILE),
                 format!(
@@ -153,24 +178,27 @@ mod compatibility {
     use opentrail_types::{SharedClock, SystemClock};
 
     use super::*;
-    use crate::history::doc::{ACCOUNT_KIND, Derived, derive_doc};
+    use crate::history::doc::{ACCOUNT_KIND, Derived, ERROR_CODE_KIND, SOURCE_IP_KIND, derive_doc};
     use crate::history::segment::build_segment;
-    use crate::{History, HistoryConfig, LookupEventsInput, LookupQuery};
+    use crate::{
+        FacetCount, FacetField, FacetRequest, History, HistoryConfig, LookupEventsInput,
+        LookupQuery,
+    };
 
-    /// An index written by version 1 (segments without account terms) is rebuilt from the
-    /// journal when opened, so that lookups restricted to an account find its events.
-    #[test]
-    fn a_version_1_index_is_rebuilt_and_serves_account_lookups() {
-        let dir = tempfile::tempdir().unwrap();
-        let clock: SharedClock = Arc::new(SystemClock);
+    /// A journal in `dir` holding one event of each of two accounts, with an error code and
+    /// a source address each.
+    fn journal_of_two_accounts(dir: &Path, clock: &SharedClock) -> Journal {
         let journal = Journal::open(
-            &dir.path().join("journal"),
+            &dir.join("journal"),
             JournalConfig::default(),
             clock.clone(),
         )
         .unwrap();
         let mut entries = Vec::new();
-        for (id, account) in [("a-1", "111122223333"), ("b-1", "444455556666")] {
+        for (id, account, error_code, address) in [
+            ("a-1", "111122223333", "AccessDenied", "192.0.2.1"),
+            ("b-1", "444455556666", "ThrottlingException", "192.0.2.2"),
+        ] {
             let mut record = management_event(
                 id,
                 "2026-03-01T00:00:00Z",
@@ -179,13 +207,18 @@ mod compatibility {
                 "alice",
             );
             record["recipientAccountId"] = serde_json::json!(account);
+            record["errorCode"] = serde_json::json!(error_code);
+            record["sourceIPAddress"] = serde_json::json!(address);
             entries.push(AppendEntry::new(id, record.to_string().into_bytes()));
         }
         journal.append(entries).unwrap();
+        journal
+    }
 
-        // What version 1 wrote: the same docs without account terms, covering the journal.
-        let history_dir = dir.path().join("history");
-        fs::create_dir_all(&history_dir).unwrap();
+    /// Writes what manifest `version` wrote into `history_dir`: the journal's docs without
+    /// the terms of `missing_kinds`, in one segment file covering the journal.
+    fn write_old_index(history_dir: &Path, journal: &Journal, version: u32, missing_kinds: &[u8]) {
+        fs::create_dir_all(history_dir).unwrap();
         let mut reader = journal.reader(journal.start_position()).unwrap();
         let mut batch = Batch::default();
         reader.read_batch_into(&mut batch, 100, 1 << 20).unwrap();
@@ -198,7 +231,11 @@ mod compatibility {
             else {
                 panic!("entry {} is not indexed", entry.event_id);
             };
-            doc.terms.retain(|term| term.first() != Some(&ACCOUNT_KIND));
+            doc.terms.retain(|term| {
+                !term
+                    .first()
+                    .is_some_and(|kind| missing_kinds.contains(kind))
+            });
             docs.push(doc);
         }
         assert_eq!(docs.len(), 2);
@@ -206,7 +243,7 @@ mod compatibility {
         build_segment(docs, &mut segment).unwrap();
         fs::write(history_dir.join(segment_file_name(1)), segment).unwrap();
         let old = Manifest {
-            version: 1,
+            version,
             position: Some(end),
             segments: vec![segment_file_name(1)],
             next_file_id: 2,
@@ -217,6 +254,23 @@ mod compatibility {
             serde_json::to_vec(&old).unwrap(),
         )
         .unwrap();
+    }
+
+    /// An index written by version 1 (segments without account terms) is rebuilt from the
+    /// journal when opened, so that lookups restricted to an account find its events.
+    #[test]
+    fn a_version_1_index_is_rebuilt_and_serves_account_lookups() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock: SharedClock = Arc::new(SystemClock);
+        let journal = journal_of_two_accounts(dir.path(), &clock);
+        // Version 1 had neither account terms nor error code and source address terms.
+        let history_dir = dir.path().join("history");
+        write_old_index(
+            &history_dir,
+            &journal,
+            1,
+            &[ACCOUNT_KIND, ERROR_CODE_KIND, SOURCE_IP_KIND],
+        );
 
         let history = History::open(
             &history_dir,
@@ -261,6 +315,87 @@ mod compatibility {
         assert_eq!(lookup_as(&history, Some("444455556666")), ["b-1"]);
     }
 
+    /// An index written by version 2 (segments without error code and source address
+    /// terms) is rebuilt from the journal when opened, so that facets count those fields.
+    #[test]
+    fn a_version_2_index_is_rebuilt_and_serves_error_code_and_source_facets() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock: SharedClock = Arc::new(SystemClock);
+        let journal = journal_of_two_accounts(dir.path(), &clock);
+        let history_dir = dir.path().join("history");
+        write_old_index(
+            &history_dir,
+            &journal,
+            2,
+            &[ERROR_CODE_KIND, SOURCE_IP_KIND],
+        );
+        let history = History::open(
+            &history_dir,
+            journal,
+            HistoryConfig::default(),
+            clock.clone(),
+        )
+        .unwrap();
+        assert!(history.wait_caught_up(Duration::from_secs(10)));
+        assert_eq!(
+            history.status().parsed_entries,
+            2,
+            "the index was not rebuilt from the journal"
+        );
+        let time = opentrail_types::Timestamp::parse_event_time("2026-03-01T00:00:00Z").unwrap();
+        let facets_of = |history: &History, account: Option<&str>| {
+            let request = FacetRequest {
+                account: account.map(str::to_owned),
+                start: time,
+                end: time,
+                fields: vec![FacetField::ErrorCode, FacetField::SourceIp],
+                top: 10,
+            };
+            let facets = history.facets(&request).unwrap();
+            facets
+                .fields
+                .into_iter()
+                .map(|field| field.top)
+                .collect::<Vec<_>>()
+        };
+        let one = |value: &str| FacetCount {
+            value: value.to_owned(),
+            count: 1,
+        };
+        assert_eq!(
+            facets_of(&history, Some("444455556666")),
+            [vec![one("ThrottlingException")], vec![one("192.0.2.2")]]
+        );
+        assert_eq!(
+            facets_of(&history, None),
+            [
+                vec![one("AccessDenied"), one("ThrottlingException")],
+                vec![one("192.0.2.1"), one("192.0.2.2")]
+            ]
+        );
+        history.close();
+        assert_eq!(
+            Manifest::load(&history_dir).unwrap().unwrap().version,
+            VERSION
+        );
+
+        // The rebuilt index is kept: opened again, it is not rebuilt a second time.
+        let journal = Journal::open(
+            &dir.path().join("journal"),
+            JournalConfig::default(),
+            clock.clone(),
+        )
+        .unwrap();
+        let history =
+            History::open(&history_dir, journal, HistoryConfig::default(), clock).unwrap();
+        assert!(history.wait_caught_up(Duration::from_secs(10)));
+        assert_eq!(history.status().parsed_entries, 0);
+        assert_eq!(
+            facets_of(&history, Some("111122223333")),
+            [vec![one("AccessDenied")], vec![one("192.0.2.1")]]
+        );
+    }
+
     /// Every stored manifest version is still read, as its `.expected.json` says.
     #[test]
     fn stored_manifest_versions_are_read() {
@@ -274,8 +409,11 @@ mod compatibility {
             .unwrap();
             let loaded = Manifest::load(dir.path()).unwrap().unwrap();
             assert_eq!(loaded.version, version);
-            // Version 1 indexes predate account terms: the history rebuilds them.
+            // Version 1 indexes predate account terms, version 2 ones error code and source
+            // address terms: the history rebuilds them.
             assert_eq!(loaded.lacks_account_terms(), version < 2, "v{version}");
+            assert_eq!(loaded.lacks_facet_terms(), version < 3, "v{version}");
+            assert_eq!(loaded.missing_terms().is_some(), version < 3, "v{version}");
             let actual = serde_json::to_string_pretty(&loaded).unwrap() + "\n";
             opentrail_testkit::golden::assert_golden(
                 &folder.join(format!("v{version}.expected.json")),

@@ -8,6 +8,7 @@
 //! of the segment list, so they never wait for indexing.
 
 pub(crate) mod doc;
+pub(crate) mod facets;
 pub(crate) mod manifest;
 pub(crate) mod query;
 pub(crate) mod segment;
@@ -30,6 +31,7 @@ use crate::lookup::{
     AttributeKey, LookupError, LookupErrorKind, LookupEvent, LookupPage, LookupQuery,
 };
 use doc::{Derived, derive_doc};
+use facets::{AggregateError, FacetRequest, Facets, HistogramBucket, HistogramRequest};
 use manifest::{Manifest, segment_file_name};
 use query::{Hit, Plan, search};
 use segment::{SegmentReader, Storage, build_segment, merge_segments};
@@ -170,7 +172,8 @@ impl History {
     /// Opens the history in `dir` over `journal` and starts indexing from where it stopped.
     ///
     /// A damaged or unreadable index is rebuilt from the journal (it holds nothing else), and
-    /// so is one written by an older version without account terms or for other categories.
+    /// so is one written by an older version without account, error code or source address
+    /// terms, or for other categories.
     ///
     /// # Errors
     ///
@@ -192,10 +195,11 @@ impl History {
         };
         let wanted = category_names(&config.categories);
         let has_docs = manifest.position.is_some() || !manifest.segments.is_empty();
-        if has_docs && manifest.lacks_account_terms() {
+        if has_docs && let Some(missing) = manifest.missing_terms() {
             tracing::info!(
                 version = manifest.version,
-                "history index predates account terms; rebuilding it from the journal"
+                missing,
+                "history index predates some of its terms; rebuilding it from the journal"
             );
             reset_index(dir)?;
             return History::open(dir, journal, config, clock);
@@ -289,6 +293,53 @@ impl History {
     /// errors are caught earlier, by [`LookupQuery::from_input`].
     pub fn lookup_events(&self, query: &LookupQuery) -> Result<LookupPage, LookupError> {
         self.inner.lookup_events(query)
+    }
+
+    /// Counts, over a time range, the docs and the most frequent values of each field
+    /// `request` names (for dashboards), without reading a record.
+    ///
+    /// Counts what an unpaged lookup over the same range would return, restricted to
+    /// [`FacetRequest::account`] when set: Insights docs and docs past retention are left
+    /// out. Events indexed meanwhile are either all counted or not at all (one snapshot of
+    /// the index).
+    ///
+    /// # Errors
+    ///
+    /// [`AggregateErrorKind::InvalidTimeRange`](crate::AggregateErrorKind::InvalidTimeRange)
+    /// when the start is after the end,
+    /// [`AggregateErrorKind::InvalidTop`](crate::AggregateErrorKind::InvalidTop) and
+    /// [`AggregateErrorKind::DuplicateField`](crate::AggregateErrorKind::DuplicateField).
+    pub fn facets(&self, request: &FacetRequest) -> Result<Facets, AggregateError> {
+        let snapshot = self.inner.snapshot();
+        let readers: Vec<&SegmentReader> = snapshot
+            .segments
+            .iter()
+            .map(|segment| &segment.reader)
+            .collect();
+        facets::facets(&readers, request, self.inner.cutoff_arrival_ms())
+    }
+
+    /// Counts the docs of each fixed-width time bucket between `request`'s start and end,
+    /// per category (Insights included) and per `readOnly` value, restricted to
+    /// [`HistogramRequest::account`] when set; docs past retention are left out.
+    ///
+    /// # Errors
+    ///
+    /// [`AggregateErrorKind::InvalidTimeRange`](crate::AggregateErrorKind::InvalidTimeRange),
+    /// [`AggregateErrorKind::InvalidBucketWidth`](crate::AggregateErrorKind::InvalidBucketWidth)
+    /// and [`AggregateErrorKind::TooManyBuckets`](crate::AggregateErrorKind::TooManyBuckets)
+    /// (more than [`MAX_HISTOGRAM_BUCKETS`](crate::MAX_HISTOGRAM_BUCKETS)).
+    pub fn histogram(
+        &self,
+        request: &HistogramRequest,
+    ) -> Result<Vec<HistogramBucket>, AggregateError> {
+        let snapshot = self.inner.snapshot();
+        let readers: Vec<&SegmentReader> = snapshot
+            .segments
+            .iter()
+            .map(|segment| &segment.reader)
+            .collect();
+        facets::histogram(&readers, request, self.inner.cutoff_arrival_ms())
     }
 
     /// Blocks until every journal entry with a sequence number below `next_seq` is
@@ -458,6 +509,12 @@ fn remove_files_where(dir: &Path, doomed: impl Fn(&str) -> bool) -> Result<()> {
 }
 
 impl Inner {
+    /// The segments lookups and aggregates read now: every doc is in exactly one of them
+    /// (segments being flushed stay in memory until their file replaces them).
+    fn snapshot(&self) -> Arc<Snapshot> {
+        Arc::clone(&self.snapshot.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
     fn publish(&self, state: &State) {
         let segments = state
             .persisted
@@ -1051,7 +1108,7 @@ impl Inner {
 
     fn lookup_events(&self, query: &LookupQuery) -> Result<LookupPage, LookupError> {
         query.check_token_binding()?;
-        let snapshot = Arc::clone(&self.snapshot.read().unwrap_or_else(PoisonError::into_inner));
+        let snapshot = self.snapshot();
         let snapshot_seq = match &query.token {
             Some(token) => token.snapshot_seq,
             None => snapshot.next_seq.saturating_sub(1),

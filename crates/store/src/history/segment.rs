@@ -314,6 +314,12 @@ pub(crate) struct Postings<'a> {
 }
 
 impl<'a> Postings<'a> {
+    /// A list of little-endian `u32` ordinals.
+    #[cfg(test)]
+    pub fn from_bytes(bytes: &'a [u8]) -> Postings<'a> {
+        Postings { bytes }
+    }
+
     pub fn len(&self) -> usize {
         self.bytes.len() / 4
     }
@@ -331,6 +337,27 @@ impl<'a> Postings<'a> {
     pub fn contains(&self, ordinal: u32) -> bool {
         let index = self.lower_bound(ordinal);
         index < self.len() && self.get(index) == ordinal
+    }
+
+    /// The part of the list inside `start..end`.
+    pub fn within(&self, start: u32, end: u32) -> Postings<'a> {
+        let len = self.len();
+        if len == 0 || start >= end || self.get(0) >= end || self.get(len - 1) < start {
+            return Postings { bytes: &[] };
+        }
+        let first = if self.get(0) >= start {
+            0
+        } else {
+            self.lower_bound(start)
+        };
+        let last = if self.get(len - 1) < end {
+            len
+        } else {
+            self.lower_bound(end)
+        };
+        Postings {
+            bytes: &self.bytes[first * 4..last * 4],
+        }
     }
 }
 
@@ -465,11 +492,32 @@ impl SegmentReader {
     /// The postings of term `key`, or `None` when no doc has it.
     pub fn postings(&self, key: &[u8]) -> Option<Postings<'_>> {
         let value = self.dictionary.get(key)?;
+        Some(self.postings_at(value))
+    }
+
+    /// The postings a dictionary value (as streamed by [`SegmentReader::kind_terms`])
+    /// points to.
+    pub fn postings_at(&self, value: u64) -> Postings<'_> {
         let (start, length) = unpack_postings(value);
         let start = self.postings + start * 4;
-        Some(Postings {
+        Postings {
             bytes: &self.bytes()[start..start + length * 4],
-        })
+        }
+    }
+
+    /// The flags of ordinals `start..end`.
+    pub fn flags_column(&self, start: usize, end: usize) -> &[u8] {
+        &self.bytes()[self.flags + start..self.flags + end]
+    }
+
+    /// The terms of one kind (keys starting with byte `kind`), in key order, with their
+    /// dictionary values.
+    pub fn kind_terms(&self, kind: u8) -> fst::map::StreamBuilder<'_> {
+        let range = self.dictionary.range().ge([kind]);
+        match kind.checked_add(1) {
+            Some(next) => range.lt([next]),
+            None => range,
+        }
     }
 
     /// Ordinals of docs whose eventID hashes to `hash`.
