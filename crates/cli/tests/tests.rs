@@ -8,6 +8,7 @@
 
 mod aws_cli;
 mod commands;
+mod console;
 mod delivery_crash;
 mod endpoint;
 mod insights;

@@ -81,6 +81,8 @@ pub struct ApiCall<'a> {
     pub response_elements: Option<serde_json::Value>,
     /// `errorCode` and `errorMessage` of a failed call.
     pub error: Option<(&'a str, &'a str)>,
+    /// Whether the call came from a console session (`sessionCredentialFromConsole`).
+    pub from_console: bool,
 }
 
 /// Builds the checked record of a call.
@@ -132,6 +134,7 @@ pub fn record_call(call: ApiCall<'_>) -> Result<Event, ValidationError> {
         management_event: Some(true),
         recipient_account_id: Some(principal.account_id.clone()),
         event_category: Some(String::from("Management")),
+        session_credential_from_console: call.from_console.then(|| String::from("true")),
         ..Record::default()
     };
     record.apply_field_limits();
@@ -236,6 +239,7 @@ mod tests {
             request_parameters: request_parameters(body),
             response_elements: None,
             error: None,
+            from_console: false,
         }
     }
 

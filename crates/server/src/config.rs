@@ -105,6 +105,15 @@
 //! # close_grace_seconds = 60     # wait after a minute ends before judging it closed
 //! # late_recompute_seconds = 300 # baseline recomputation after late (imported) events
 //!
+//! [console]
+//! # Whether `opentrail serve` serves the web console under /console/ (on the API's
+//! # listener; sign in with an access key id and its secret).
+//! enabled = true
+//! # Hours a console session lasts from sign-in (the AWS console: 12). 1 to 168.
+//! session_hours = 12
+//! # Most events one event-history download (CSV or JSON) holds.
+//! max_download_events = 100000
+//!
 //! [rules]
 //! # Whether rules (the EventBridge API and the router) run.
 //! enabled = true
@@ -271,10 +280,34 @@ pub struct Config {
     pub rules: RulesSection,
     /// `[[endpoints]]`: recording endpoints.
     pub endpoints: Vec<EndpointSection>,
+    /// `[console]`: the web console.
+    pub console: ConsoleSection,
     /// The `AWS_*` variables (and `HOME`) of the environment the config was loaded with:
     /// how buckets not listed in `[[buckets]]` are reached, the standard AWS way.
     #[serde(skip)]
     pub aws_environment: Vec<(String, String)>,
+}
+
+/// `[console]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConsoleSection {
+    /// Whether the console is served. Default true.
+    pub enabled: bool,
+    /// Hours a session lasts from sign-in. Default 12.
+    pub session_hours: u64,
+    /// Most events in one event-history download. Default 100,000.
+    pub max_download_events: usize,
+}
+
+impl Default for ConsoleSection {
+    fn default() -> ConsoleSection {
+        ConsoleSection {
+            enabled: true,
+            session_hours: 12,
+            max_download_events: 100_000,
+        }
+    }
 }
 
 /// `[insights]`.
@@ -593,6 +626,7 @@ impl Default for Config {
             insights: InsightsSection::default(),
             rules: RulesSection::default(),
             endpoints: Vec::new(),
+            console: ConsoleSection::default(),
             aws_environment: Vec::new(),
         }
     }
@@ -767,6 +801,17 @@ impl Config {
         }
         self.check_rules()?;
         self.endpoint_specs()?;
+        if !(1..=168).contains(&self.console.session_hours) {
+            return invalid(format!(
+                "`console.session_hours` is {}; it must be 1 to 168",
+                self.console.session_hours
+            ));
+        }
+        if self.console.max_download_events == 0 {
+            return invalid(String::from(
+                "`console.max_download_events` must be at least 1",
+            ));
+        }
         if self.history.retention_days == 0 {
             return invalid(String::from("`history.retention_days` must be at least 1"));
         }

@@ -52,6 +52,10 @@ pub(crate) struct State {
     pub data_verifier: Verifier,
     /// The verifier of the EventBridge API (signing name `events`).
     pub events_verifier: Verifier,
+    /// The web console's sessions.
+    pub console: crate::console::Console,
+    /// The admin key's account: where records of sign-ins with unknown keys go.
+    pub admin_account: String,
     pub clock: SharedClock,
     pub ids: SharedIds,
     pub draining: AtomicBool,
@@ -73,6 +77,12 @@ pub(crate) async fn route(
             crate::data_api::put_audit_events(&state, request).await
         }
         (&Method::GET, "/healthz") => health(&state),
+        (&Method::GET, "/" | "/console") if state.engine.config.console.enabled => {
+            crate::console::redirect("/console/")
+        }
+        (_, path) if path.starts_with("/console/") && state.engine.config.console.enabled => {
+            crate::console::route(&state, peer, request).await
+        }
         (&Method::GET, "/metrics") => metrics_page(&state),
         (method, "/" | "/ingest" | "/healthz" | "/metrics") => {
             let error = ApiError::new(
@@ -284,7 +294,7 @@ fn check_signature(
 
 /// The self-audit record of a call, with what every request knows filled in;
 /// parameters, response and error are set by the caller.
-fn call_record<'a>(
+pub(crate) fn call_record<'a>(
     state: &'a State,
     request_id: &'a str,
     peer: SocketAddr,
@@ -307,6 +317,7 @@ fn call_record<'a>(
         request_parameters: None,
         response_elements: None,
         error: None,
+        from_console: false,
     }
 }
 
@@ -314,7 +325,7 @@ fn access_denied(caller: &Caller, action: &str) -> ApiError {
     access_denied_in(caller, "cloudtrail", action)
 }
 
-fn access_denied_in(caller: &Caller, service: &str, action: &str) -> ApiError {
+pub(crate) fn access_denied_in(caller: &Caller, service: &str, action: &str) -> ApiError {
     ApiError::new(
         ErrorCode::AccessDeniedException,
         format!(
@@ -326,7 +337,7 @@ fn access_denied_in(caller: &Caller, service: &str, action: &str) -> ApiError {
 
 /// The operation a `POST /` names: CloudTrail's, or EventBridge's (`AWSEvents.`).
 #[derive(Debug, Clone, Copy)]
-enum AnyOperation {
+pub(crate) enum AnyOperation {
     CloudTrail(Operation),
     Events(EventsOperation),
 }
@@ -340,21 +351,21 @@ impl AnyOperation {
         }
     }
 
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             AnyOperation::CloudTrail(operation) => operation.name(),
             AnyOperation::Events(operation) => operation.name(),
         }
     }
 
-    fn is_read_only(self) -> bool {
+    pub(crate) fn is_read_only(self) -> bool {
         match self {
             AnyOperation::CloudTrail(operation) => operation.is_read_only(),
             AnyOperation::Events(operation) => operation.is_read_only(),
         }
     }
 
-    fn event_source(self) -> &'static str {
+    pub(crate) fn event_source(self) -> &'static str {
         match self {
             AnyOperation::CloudTrail(_) => audit::EVENT_SOURCE,
             AnyOperation::Events(_) => audit::EVENTS_SOURCE,
@@ -362,7 +373,7 @@ impl AnyOperation {
     }
 
     /// The IAM-style action prefix in access-denied messages.
-    fn service(self) -> &'static str {
+    pub(crate) fn service(self) -> &'static str {
         match self {
             AnyOperation::CloudTrail(_) => "cloudtrail",
             AnyOperation::Events(_) => "events",
@@ -430,38 +441,7 @@ async fn api(state: &Arc<State>, peer: SocketAddr, request: Request<Incoming>) -
             account_id: known.principal.account_id.clone(),
             region: known.region.clone(),
         };
-        let worker = state.clone();
-        let handled = tokio::task::spawn_blocking(move || match operation {
-            AnyOperation::CloudTrail(operation) => {
-                let services = Services {
-                    history: &worker.engine.history,
-                    trails: &worker.engine.trails,
-                    lake: &worker.engine.lake,
-                    buckets: &worker.engine.buckets,
-                    topics: &opentrail_trails::NoTopics,
-                    keys: &worker.engine.keys,
-                    queries: worker.engine.lake_system.queries(),
-                    statements: worker.engine.lake_system.checker(),
-                    imports: worker.engine.lake_system.imports(),
-                    import_launcher: worker.engine.lake_system.as_ref(),
-                    insights: worker.engine.insights.as_ref(),
-                    now: worker.clock.now(),
-                };
-                opentrail_api::call(services, &scope, operation, &body)
-            }
-            AnyOperation::Events(operation) => {
-                let destinations = worker.engine.rules.api_destination_names();
-                let services = EventsServices {
-                    rules: worker.engine.rules.store(),
-                    api_destinations: &destinations,
-                    now: worker.clock.now(),
-                };
-                opentrail_api::events::call_events(services, &scope, operation, &body)
-            }
-        })
-        .await
-        .map_err(|error| internal(&format!("the request handler failed: {error}")))?;
-        Ok(handled?)
+        Ok(dispatch(state, scope, operation, body).await?)
     }
     .await;
 
@@ -509,6 +489,47 @@ async fn api(state: &Arc<State>, peer: SocketAddr, request: Request<Incoming>) -
     response
 }
 
+/// Runs one operation for a caller limited to `scope`, on the blocking pool (operations
+/// touch files and indexes); the caller has been authenticated and authorised.
+pub(crate) async fn dispatch(
+    state: &Arc<State>,
+    scope: Scope,
+    operation: AnyOperation,
+    body: Bytes,
+) -> Result<Vec<u8>, ApiError> {
+    let worker = state.clone();
+    tokio::task::spawn_blocking(move || match operation {
+        AnyOperation::CloudTrail(operation) => {
+            let services = Services {
+                history: &worker.engine.history,
+                trails: &worker.engine.trails,
+                lake: &worker.engine.lake,
+                buckets: &worker.engine.buckets,
+                topics: &opentrail_trails::NoTopics,
+                keys: &worker.engine.keys,
+                queries: worker.engine.lake_system.queries(),
+                statements: worker.engine.lake_system.checker(),
+                imports: worker.engine.lake_system.imports(),
+                import_launcher: worker.engine.lake_system.as_ref(),
+                insights: worker.engine.insights.as_ref(),
+                now: worker.clock.now(),
+            };
+            opentrail_api::call(services, &scope, operation, &body)
+        }
+        AnyOperation::Events(operation) => {
+            let destinations = worker.engine.rules.api_destination_names();
+            let services = EventsServices {
+                rules: worker.engine.rules.store(),
+                api_destinations: &destinations,
+                now: worker.clock.now(),
+            };
+            opentrail_api::events::call_events(services, &scope, operation, &body)
+        }
+    })
+    .await
+    .map_err(|error| internal(&format!("the request handler failed: {error}")).error)?
+}
+
 fn check_json_content_type(headers: &HeaderMap) -> Result<(), Failure> {
     let content_type = header_text(headers, CONTENT_TYPE.as_str()).unwrap_or("");
     let essence = content_type.split(';').next().unwrap_or("").trim();
@@ -530,7 +551,7 @@ fn check_json_content_type(headers: &HeaderMap) -> Result<(), Failure> {
     })
 }
 
-fn shutting_down() -> ApiError {
+pub(crate) fn shutting_down() -> ApiError {
     ApiError::new(
         ErrorCode::ServiceUnavailableException,
         "the server is shutting down; retry against its replacement",
@@ -563,7 +584,7 @@ fn status_of(error: &ApiError) -> StatusCode {
 }
 
 /// Appends a self-audit event (waiting for durability when `wait`).
-async fn record_audit_event(state: &State, call: ApiCall<'_>, wait: bool) {
+pub(crate) async fn record_audit_event(state: &State, call: ApiCall<'_>, wait: bool) {
     let operation: &'static str = match Operation::from_name(call.event_name) {
         Some(operation) => operation.name(),
         None => INGEST_OPERATION,

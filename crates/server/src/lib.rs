@@ -25,6 +25,7 @@
 pub mod audit;
 pub mod buckets;
 pub mod config;
+mod console;
 mod data_api;
 mod endpoints;
 pub mod engine;
@@ -112,12 +113,15 @@ impl Server {
             Verifier::new(engine.config.region.clone(), DATA_SIGNING_SERVICE).with_any_region();
         let events_verifier =
             Verifier::new(engine.config.region.clone(), EVENTS_SIGNING_SERVICE).with_any_region();
+        let engine_console_hours = engine.config.console.session_hours;
         let state = Arc::new(State {
             engine,
             keys,
             verifier,
             data_verifier,
             events_verifier,
+            console: console::Console::new(ids.as_ref(), engine_console_hours),
+            admin_account: admin.principal.account_id.clone(),
             clock,
             ids,
             draining: AtomicBool::new(false),

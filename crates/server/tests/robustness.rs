@@ -190,8 +190,19 @@ fn health_and_unknown_routes() {
     let missing = read_answer(&mut stream);
     assert_eq!(missing.status, 404);
     assert_eq!(missing.json()["__type"], "UnknownOperationException");
+    // `GET /` is a browser: it is sent to the console.
     stream
         .write_all(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n")
+        .unwrap();
+    let browser = read_answer(&mut stream);
+    assert_eq!(browser.status, 303);
+    assert!(
+        browser.head.contains("location: /console/"),
+        "{}",
+        browser.head
+    );
+    stream
+        .write_all(b"PUT / HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\n\r\n")
         .unwrap();
     assert_eq!(read_answer(&mut stream).status, 405);
 }

@@ -7,6 +7,7 @@
     reason = "tests fail by panicking"
 )]
 
+mod console;
 mod insights;
 mod robustness;
 mod support;
