@@ -1,5 +1,8 @@
 """Writes N compact CloudTrail management-event records as gzipped NDJSON files, spread
-over the last DAYS days, for the console benchmark (bench/console.sh). Compact: no
+over the last DAYS days, for the console benchmark (bench/console.sh). Like a trail's log
+files, each file covers its own slice of time (the files in name order cover the days in
+order), its records in time order; an import in name order therefore writes the history
+in time order, as a trail archive's import or live ingest does. Compact: no
 request parameters or response elements, so 10 M events fit a small disk (~4.5 GB of
 journal instead of ~15 GB); everything the console's pages index, count and show is
 there, with realistic cardinalities (3 accounts, 40 services, ~300 event names, 2,000
@@ -60,11 +63,14 @@ def world(seed, first_account):
 
 def write_part(task):
     out, part, count, start_s, span_s, seed, first_account = task
+    # Successive times inside this file's slice.
+    clock = random.Random(seed * 7 + part)
+    times = sorted(start_s + clock.random() * span_s for _ in range(count))
     accounts, names, users, ips = world(seed, first_account)
     rng = random.Random(seed * 1000 + part)
     path = os.path.join(out, "part-%04d.json.gz" % part)
     lines = []
-    for _ in range(count):
+    for when in times:
         account = accounts[0] if rng.random() < 0.6 else rng.choice(accounts[1:])
         service, name = names[min(int(rng.paretovariate(0.9)) - 1, len(names) - 1)] \
             if rng.random() < 0.5 else rng.choice(names)
@@ -72,7 +78,6 @@ def write_part(task):
             if rng.random() < 0.7 else rng.choice(users)
         ip = ips[min(int(rng.paretovariate(0.7)) - 1, len(ips) - 1)] \
             if rng.random() < 0.6 else rng.choice(ips)
-        when = start_s + rng.random() * span_s
         record = {
             "eventVersion": "1.08",
             "userIdentity": {
@@ -126,10 +131,12 @@ def main():
     span_s = days * 86400
     os.makedirs(out, exist_ok=True)
     per_part = 100_000
+    parts = (events + per_part - 1) // per_part
+    slice_s = span_s / parts
     tasks = []
-    for part in range((events + per_part - 1) // per_part):
+    for part in range(parts):
         count = min(per_part, events - part * per_part)
-        tasks.append((out, part, count, end_s - span_s, span_s, seed, account))
+        tasks.append((out, part, count, end_s - span_s + part * slice_s, slice_s, seed, account))
     started = time.time()
     with multiprocessing.Pool(os.cpu_count()) as pool:
         written = sum(pool.imap_unordered(write_part, tasks))

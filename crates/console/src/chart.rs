@@ -82,8 +82,6 @@ const X_AXIS_HEIGHT: f64 = 24.0;
 const SERIES_CLASSES: usize = 8;
 const MAX_X_LABELS: usize = 12;
 const X_LABEL_MAX_CHARS: usize = 16;
-/// Category labels are cut down to this before the chart starts skipping some of them.
-const X_LABEL_MIN_CHARS: usize = 6;
 const LABEL_GAP: f64 = 8.0;
 const Y_TICK_TARGET: usize = 5;
 const BAR_ROW: f64 = 24.0;
@@ -546,7 +544,9 @@ pub fn column_chart(chart: &ColumnChart) -> String {
             out.push_str("</g>\n");
         }
         layout.write_zero_line(out)?;
-        layout.write_slot_labels(out, labels(), longest_label.min(X_LABEL_MIN_CHARS))
+        // Skipping labels before cutting them: a cut time (`2026-…`) says nothing, and a
+        // skipped column still names itself in its tooltip.
+        layout.write_slot_labels(out, labels(), longest_label)
     })
 }
 

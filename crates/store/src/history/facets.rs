@@ -17,7 +17,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use fst::Streamer;
+use fst::{IntoStreamer, Streamer};
 use opentrail_event::EventCategory;
 use opentrail_types::Timestamp;
 
@@ -308,49 +308,86 @@ pub(crate) fn facets(
 /// Counts the values of `field` in `scopes`, keeping the `top` most frequent.
 fn field_facets(scopes: &[Scope<'_>], field: FacetField, top: usize) -> FieldFacets {
     let kind = field.kind();
-    let mut union = fst::map::OpBuilder::new();
-    for scope in scopes {
-        union.push(scope.segment.kind_terms(kind));
+    let mut kept = TopValues::new(top);
+    if let [scope] = scopes {
+        // One segment (a range inside one time slice, the usual case for time-ordered
+        // history): its own dictionary, without the cost of merging streams.
+        let mut stream = scope.segment.kind_terms(kind).into_stream();
+        while let Some((key, value)) = stream.next() {
+            kept.offer(key, scope.count(scope.segment.postings_at(value)));
+        }
+    } else {
+        let mut union = fst::map::OpBuilder::new();
+        for scope in scopes {
+            union.push(scope.segment.kind_terms(kind));
+        }
+        let mut stream = union.union();
+        while let Some((key, values)) = stream.next() {
+            let mut count = 0u64;
+            for value in values {
+                let scope = &scopes[value.index];
+                count += scope.count(scope.segment.postings_at(value.value));
+            }
+            kept.offer(key, count);
+        }
     }
-    let mut stream = union.union();
-    // The worst kept value on top: lowest count, then greatest value.
-    let mut kept: BinaryHeap<(Reverse<u64>, Vec<u8>)> = BinaryHeap::with_capacity(top + 1);
-    let (mut distinct, mut with_field) = (0u64, 0u64);
-    while let Some((key, values)) = stream.next() {
-        let mut count = 0u64;
-        for value in values {
-            let scope = &scopes[value.index];
-            count += scope.count(scope.segment.postings_at(value.value));
+    kept.finish(field)
+}
+
+/// The most frequent values of a field as its terms stream by, and the field's figures.
+struct TopValues {
+    top: usize,
+    /// The worst kept value on top: lowest count, then greatest value.
+    kept: BinaryHeap<(Reverse<u64>, Vec<u8>)>,
+    distinct: u64,
+    with_field: u64,
+}
+
+impl TopValues {
+    fn new(top: usize) -> TopValues {
+        TopValues {
+            top,
+            kept: BinaryHeap::with_capacity(top + 1),
+            distinct: 0,
+            with_field: 0,
         }
+    }
+
+    /// Takes a term (`[kind] ++ value`) counted `count` times.
+    fn offer(&mut self, key: &[u8], count: u64) {
         if count == 0 {
-            continue;
+            return;
         }
-        distinct += 1;
-        with_field += count;
+        self.distinct += 1;
+        self.with_field += count;
         let value = key.get(1..).unwrap_or_default();
-        if kept.len() < top {
-            kept.push((Reverse(count), value.to_vec()));
-        } else if let Some((Reverse(worst_count), worst_value)) = kept.peek()
+        if self.kept.len() < self.top {
+            self.kept.push((Reverse(count), value.to_vec()));
+        } else if let Some((Reverse(worst_count), worst_value)) = self.kept.peek()
             && (count > *worst_count || (count == *worst_count && value < worst_value.as_slice()))
         {
-            kept.pop();
-            kept.push((Reverse(count), value.to_vec()));
+            self.kept.pop();
+            self.kept.push((Reverse(count), value.to_vec()));
         }
     }
-    // Ascending (Reverse(count), value) is count descending, then value ascending.
-    let top = kept
-        .into_sorted_vec()
-        .into_iter()
-        .map(|(Reverse(count), value)| FacetCount {
-            value: String::from_utf8_lossy(&value).into_owned(),
-            count,
-        })
-        .collect();
-    FieldFacets {
-        field,
-        top,
-        distinct,
-        with_field,
+
+    fn finish(self, field: FacetField) -> FieldFacets {
+        // Ascending (Reverse(count), value) is count descending, then value ascending.
+        let top = self
+            .kept
+            .into_sorted_vec()
+            .into_iter()
+            .map(|(Reverse(count), value)| FacetCount {
+                value: String::from_utf8_lossy(&value).into_owned(),
+                count,
+            })
+            .collect();
+        FieldFacets {
+            field,
+            top,
+            distinct: self.distinct,
+            with_field: self.with_field,
+        }
     }
 }
 
