@@ -270,22 +270,9 @@ pub fn event_history(view: &EventHistory) -> String {
     out.push_str(
         "<p class=\"small muted\">Filters on several attributes are combined with AND. <button type=\"button\" id=\"add-filter\" hidden>Add filter</button></p>",
     );
-    out.push_str("<div class=\"fields\"><div><label for=\"range\">Time range</label><select name=\"range\" id=\"range\">");
-    for (key, label) in RANGES {
-        let selected = if key == view.range { " selected" } else { "" };
-        let _ = write!(out, "<option value=\"{key}\"{selected}>{label}</option>");
-    }
-    let _ = write!(
-        out,
-        concat!(
-            "</select></div><div id=\"custom-range\" class=\"fields\">",
-            "<div><label for=\"start\">Start (UTC)</label><input type=\"datetime-local\" name=\"start\" id=\"start\" value=\"{start}\"></div>",
-            "<div><label for=\"end\">End (UTC)</label><input type=\"datetime-local\" name=\"end\" id=\"end\" value=\"{end}\"></div></div>",
-            "<div><label for=\"n\">Rows per page</label><select name=\"n\" id=\"n\">"
-        ),
-        start = Esc(&view.start),
-        end = Esc(&view.end),
-    );
+    out.push_str("<div class=\"fields\">");
+    push_time_range(&mut out, &view.range, &view.start, &view.end);
+    out.push_str("<div><label for=\"n\">Rows per page</label><select name=\"n\" id=\"n\">");
     for size in [10, 25, 50] {
         let selected = if size == view.page_size {
             " selected"
@@ -401,6 +388,29 @@ pub fn event_history(view: &EventHistory) -> String {
     }
     out.push_str("</nav>");
     out
+}
+
+/// Appends the time-range fields of a filter form: the preset select (`#range`, see
+/// [`RANGES`]) and the custom start and end (`#custom-range`, shown by the script only
+/// for `custom`), each labelled.
+pub fn push_time_range(out: &mut String, range: &str, start: &str, end: &str) {
+    out.push_str(
+        "<div><label for=\"range\">Time range</label><select name=\"range\" id=\"range\">",
+    );
+    for (key, label) in RANGES {
+        let selected = if key == range { " selected" } else { "" };
+        let _ = write!(out, "<option value=\"{key}\"{selected}>{label}</option>");
+    }
+    let _ = write!(
+        out,
+        concat!(
+            "</select></div><div id=\"custom-range\" class=\"fields\">",
+            "<div><label for=\"start\">Start (UTC)</label><input type=\"datetime-local\" name=\"start\" id=\"start\" value=\"{start}\"></div>",
+            "<div><label for=\"end\">End (UTC)</label><input type=\"datetime-local\" name=\"end\" id=\"end\" value=\"{end}\"></div></div>"
+        ),
+        start = Esc(start),
+        end = Esc(end),
+    );
 }
 
 /// One event's page.

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use crate::chart::{LineChart, line_chart};
 use crate::html::{Esc, push_escaped};
-use crate::pages::events::{RANGES, push_json_html};
+use crate::pages::events::{push_json_html, push_time_range};
 
 /// One Insight as a row of the list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,7 +34,7 @@ pub struct InsightRow {
 /// The Insights list.
 #[derive(Debug, Clone, Default)]
 pub struct InsightList {
-    /// The time-range preset key (see [`RANGES`]).
+    /// The time-range preset key (see [`RANGES`](crate::pages::events::RANGES)).
     pub range: String,
     /// Custom range start, `YYYY-MM-DDTHH:MM` (UTC).
     pub start: String,
@@ -61,24 +61,13 @@ pub fn insight_type_label(insight_type: &str) -> &str {
 pub fn insight_list(view: &InsightList) -> String {
     let mut out = String::with_capacity(8 * 1024 + view.rows.len() * 600);
     out.push_str(
-        "<section class=\"panel\" aria-label=\"Time range\"><form method=\"get\" action=\"/console/insights\" id=\"insights-filter\"><div class=\"fields\"><div><label for=\"range\">Time range</label><select name=\"range\" id=\"range\">",
+        "<section class=\"panel\" aria-label=\"Time range\"><form method=\"get\" action=\"/console/insights\" id=\"insights-filter\"><div class=\"fields\">",
     );
-    for (key, label) in RANGES {
-        let selected = if key == view.range { " selected" } else { "" };
-        let _ = write!(out, "<option value=\"{key}\"{selected}>{label}</option>");
-    }
-    let _ = write!(
-        out,
-        concat!(
-            "</select></div><div id=\"custom-range\" class=\"fields\">",
-            "<div><label for=\"start\">Start (UTC)</label><input type=\"datetime-local\" name=\"start\" id=\"start\" value=\"{start}\"></div>",
-            "<div><label for=\"end\">End (UTC)</label><input type=\"datetime-local\" name=\"end\" id=\"end\" value=\"{end}\"></div></div>",
-            "<div><button type=\"submit\" class=\"primary\">Apply</button></div></div></form>",
-            "<p class=\"small muted\">Insights events are logged when a trail has Insights selectors and the rate of write calls (or of errors) of one API departs from its baseline. Each row pairs an Insight's Start event with its End event.</p></section>"
-        ),
-        start = Esc(&view.start),
-        end = Esc(&view.end),
-    );
+    push_time_range(&mut out, &view.range, &view.start, &view.end);
+    out.push_str(concat!(
+        "<div><button type=\"submit\" class=\"primary\">Apply</button></div></div></form>",
+        "<p class=\"small muted\">Insights events are logged when a trail has Insights selectors and the rate of write calls (or of errors) of one API departs from its baseline. Each row pairs an Insight's Start event with its End event.</p></section>"
+    ));
     if let Some(error) = &view.error {
         let _ = write!(
             out,
