@@ -341,3 +341,25 @@ fn downloads_hold_the_filtered_events() {
     assert_eq!(records["Records"].as_array().unwrap().len(), 2);
     assert_eq!(records["Records"][0]["eventName"], "ConsoleLogin");
 }
+
+#[test]
+fn guessing_secrets_is_slowed_down_and_still_recorded() {
+    let clock = Arc::new(ManualClock::new(Timestamp::from_secs(1_800_000_000)));
+    let server = server(Some(clock.clone()));
+    for _ in 0..10 {
+        assert_eq!(
+            sign_in(&server, (ADMIN.0, "guess")).unwrap_err().status,
+            401
+        );
+    }
+    // The right secret is refused unchecked until the window ends, and recorded.
+    let refused = sign_in(&server, ADMIN).unwrap_err();
+    assert_eq!(refused.status, 429);
+    assert!(body(&refused).contains("Too many failed sign-ins"));
+    await_logins(&server, 11);
+    let logins = console_logins(&server);
+    assert_eq!(logins[0]["responseElements"]["ConsoleLogin"], "Failure");
+    assert_eq!(logins[0]["userIdentity"]["userName"], "console-admin");
+    clock.advance_millis(5 * 60 * 1000);
+    assert!(sign_in(&server, ADMIN).is_ok());
+}

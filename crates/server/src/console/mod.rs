@@ -59,10 +59,11 @@ type HttpResponse = Response<Full<Bytes>>;
 /// Largest form body a console page accepts (a Lake query or a selector document).
 const MAX_FORM_BYTES: u64 = 256 * 1024;
 
-/// The console's state: its sessions.
+/// The console's state: its sessions and the failed sign-ins per address.
 #[derive(Debug)]
 pub(crate) struct Console {
     pub sessions: Sessions,
+    pub throttle: session::Throttle,
 }
 
 impl Console {
@@ -70,6 +71,7 @@ impl Console {
     pub fn new(ids: &dyn opentrail_types::IdGenerator, session_hours: u64) -> Console {
         Console {
             sessions: Sessions::new(ids, session_hours),
+            throttle: session::Throttle::default(),
         }
     }
 }
@@ -494,10 +496,22 @@ async fn sign_in(
     }
     let access_key_id = form.get("access_key_id").unwrap_or("").trim();
     let secret = form.get("secret_access_key").unwrap_or("");
-    let checked = session::check_key(&state.keys, access_key_id, secret);
+    let throttle = &state.console.throttle;
+    let checked = if throttle.blocks(peer.ip(), state.clock.now()) {
+        // Refused unchecked, so a guesser learns nothing more; still recorded.
+        Err(SignInFailure::Throttled(
+            state
+                .keys
+                .get(access_key_id)
+                .map(|key| key.principal.clone()),
+        ))
+    } else {
+        session::check_key(&state.keys, access_key_id, secret)
+    };
     let principal = match &checked {
         Ok(principal) => Some(principal.clone()),
         Err(SignInFailure::WrongSecret(principal)) => Some(principal.clone()),
+        Err(SignInFailure::Throttled(principal)) => principal.clone(),
         Err(SignInFailure::UnknownKey) => None,
     };
     let host = headers
@@ -546,8 +560,25 @@ async fn sign_in(
         );
     }
     let principal = match checked {
-        Ok(principal) => principal,
+        Ok(principal) => {
+            throttle.succeeded(peer.ip());
+            principal
+        }
+        Err(SignInFailure::Throttled(_)) => {
+            let notice = Notice::Failed(format!(
+                "Too many failed sign-ins from this address: try again in {} minutes.",
+                session::FAILURE_WINDOW_MS / 60_000
+            ));
+            return sign_in_page(
+                state,
+                form,
+                Some(&notice),
+                access_key_id,
+                StatusCode::TOO_MANY_REQUESTS,
+            );
+        }
         Err(_) => {
+            throttle.failed(peer.ip(), state.clock.now());
             let notice = Notice::Failed(String::from(
                 "The access key ID or secret access key is not valid.",
             ));

@@ -10,7 +10,7 @@
 //! bound to a random pre-session cookie instead.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use hmac::{Hmac, KeyInit, Mac};
@@ -31,6 +31,13 @@ pub(crate) const SIGNIN_COOKIE: &str = "ot_signin";
 pub(crate) const SIGNIN_SOURCE: &str = "signin.amazonaws.com";
 /// Most sessions held at once; signing in past it drops the ones closest to expiry.
 const MAX_SESSIONS: usize = 10_000;
+/// Failed sign-ins from one address within [`FAILURE_WINDOW_MS`] after which its further
+/// attempts are refused unchecked until the window ends.
+pub(crate) const MAX_FAILURES: u32 = 10;
+/// The window failed sign-ins are counted in.
+pub(crate) const FAILURE_WINDOW_MS: i64 = 5 * 60_000;
+/// Most addresses whose failures are remembered at once.
+const MAX_FAILING_ADDRESSES: usize = 10_000;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -167,6 +174,54 @@ impl Sessions {
     }
 }
 
+/// Failed sign-ins per client address: what slows down guessing secrets.
+#[derive(Debug, Default)]
+pub(crate) struct Throttle {
+    /// Address → failures since the window's start, and that start.
+    failures: Mutex<HashMap<IpAddr, (u32, Timestamp)>>,
+}
+
+impl Throttle {
+    /// Whether `address` has failed too often lately.
+    pub fn blocks(&self, address: IpAddr, now: Timestamp) -> bool {
+        let failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
+        failures.get(&address).is_some_and(|(count, since)| {
+            *count >= MAX_FAILURES && now.as_millis() - since.as_millis() < FAILURE_WINDOW_MS
+        })
+    }
+
+    /// Counts a failed sign-in from `address`.
+    pub fn failed(&self, address: IpAddr, now: Timestamp) {
+        let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
+        if failures.len() >= MAX_FAILING_ADDRESSES && !failures.contains_key(&address) {
+            // Bounded memory: forget the windows that have ended, then the oldest.
+            failures
+                .retain(|_, (_, since)| now.as_millis() - since.as_millis() < FAILURE_WINDOW_MS);
+            if failures.len() >= MAX_FAILING_ADDRESSES
+                && let Some(oldest) = failures
+                    .iter()
+                    .min_by_key(|(_, (_, since))| *since)
+                    .map(|(address, _)| *address)
+            {
+                failures.remove(&oldest);
+            }
+        }
+        let entry = failures.entry(address).or_insert((0, now));
+        if now.as_millis() - entry.1.as_millis() >= FAILURE_WINDOW_MS {
+            *entry = (0, now);
+        }
+        entry.0 += 1;
+    }
+
+    /// Forgets the failures of `address` (it signed in).
+    pub fn succeeded(&self, address: IpAddr) {
+        self.failures
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&address);
+    }
+}
+
 /// Checks an access key id and secret against the registry; the principal when they
 /// match. The secret is compared in constant time.
 pub(crate) fn check_key(
@@ -191,6 +246,9 @@ pub(crate) enum SignInFailure {
     UnknownKey,
     /// The key exists; the secret is not its own.
     WrongSecret(Arc<Principal>),
+    /// Too many failures from the client's address: not checked (the key's principal
+    /// when the key is known, for the record).
+    Throttled(Option<Arc<Principal>>),
 }
 
 /// What a `ConsoleLogin` record says.
@@ -346,6 +404,28 @@ mod tests {
         assert!(sessions.signin_token_holds(&nonce, &token));
         assert!(!sessions.signin_token_holds("", &sessions.signin_token("")));
         assert!(!sessions.signin_token_holds(&nonce, &first.csrf));
+    }
+
+    #[test]
+    fn addresses_that_fail_too_often_wait_for_the_window_to_end() {
+        let throttle = Throttle::default();
+        let (guesser, other): (IpAddr, IpAddr) =
+            ("192.0.2.1".parse().unwrap(), "192.0.2.2".parse().unwrap());
+        let now = Timestamp::from_secs(1_800_000_000);
+        for _ in 0..MAX_FAILURES - 1 {
+            throttle.failed(guesser, now);
+        }
+        assert!(!throttle.blocks(guesser, now));
+        throttle.failed(guesser, now);
+        assert!(throttle.blocks(guesser, now));
+        assert!(!throttle.blocks(other, now));
+        let later = now.saturating_add_millis(FAILURE_WINDOW_MS);
+        assert!(!throttle.blocks(guesser, later));
+        // A new window counts from its first failure.
+        throttle.failed(guesser, later);
+        assert!(!throttle.blocks(guesser, later));
+        throttle.succeeded(guesser);
+        assert!(!throttle.blocks(guesser, later));
     }
 
     #[test]
