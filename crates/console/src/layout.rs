@@ -101,6 +101,15 @@ pub fn csrf_field(token: &str) -> String {
     )
 }
 
+/// Appends an error message as pages show it (an alert, read out by screen readers).
+pub fn push_error(out: &mut String, message: &str) {
+    let _ = write!(
+        out,
+        "<div class=\"notice error\" role=\"alert\">{}</div>",
+        Esc(message)
+    );
+}
+
 /// A whole page: `body` is put inside `<main>`, after the `<h1>` and any notice.
 pub fn page(frame: &Frame<'_>, body: &str) -> String {
     let mut out = String::with_capacity(body.len() + 3072);
@@ -158,13 +167,7 @@ pub fn page(frame: &Frame<'_>, body: &str) -> String {
                 Esc(text)
             );
         }
-        Some(Notice::Failed(text)) => {
-            let _ = write!(
-                out,
-                "<div class=\"notice error\" role=\"alert\">{}</div>",
-                Esc(text)
-            );
-        }
+        Some(Notice::Failed(text)) => push_error(&mut out, text),
         None => {}
     }
     out.push_str(body);

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::html::Esc;
+use crate::layout::push_error;
 
 /// A link among a set of choices (time ranges, groupings); the current one is marked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,11 +98,7 @@ pub fn dashboard(view: &Dashboard) -> String {
     choices(&mut out, "Group events by", &view.groupings);
     out.push_str("</div>");
     if let Some(error) = &view.error {
-        let _ = write!(
-            out,
-            "<div class=\"notice error\" role=\"alert\">{}</div>",
-            Esc(error)
-        );
+        push_error(&mut out, error);
     }
     let _ = write!(
         out,

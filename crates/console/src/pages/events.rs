@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::html::{Esc, push_escaped, push_query_value};
-use crate::layout::csrf_field;
+use crate::layout::{csrf_field, push_error};
 
 /// The lookup attributes the filter offers, as CloudTrail's console names them, with the
 /// `LookupEvents` attribute key each stands for (the last two are OpenTrail's extensions
@@ -300,11 +300,7 @@ pub fn event_history(view: &EventHistory) -> String {
     out.push_str("<div class=\"actions\"><button type=\"submit\" class=\"primary\">Apply</button><a class=\"button\" href=\"/console/events\">Clear filters</a></div></form></section>");
 
     if let Some(error) = &view.error {
-        let _ = write!(
-            out,
-            "<div class=\"notice error\" role=\"alert\">{}</div>",
-            Esc(error)
-        );
+        push_error(&mut out, error);
         return out;
     }
     let _ = write!(

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use crate::chart::{LineChart, line_chart};
 use crate::html::{Esc, push_escaped};
+use crate::layout::push_error;
 use crate::pages::events::{push_json_html, push_time_range};
 
 /// One Insight as a row of the list.
@@ -69,11 +70,7 @@ pub fn insight_list(view: &InsightList) -> String {
         "<p class=\"small muted\">Insights events are logged when a trail has Insights selectors and the rate of write calls (or of errors) of one API departs from its baseline. Each row pairs an Insight's Start event with its End event.</p></section>"
     ));
     if let Some(error) = &view.error {
-        let _ = write!(
-            out,
-            "<div class=\"notice error\" role=\"alert\">{}</div>",
-            Esc(error)
-        );
+        push_error(&mut out, error);
         return out;
     }
     if let Some(limit) = view.truncated_at {
@@ -226,11 +223,7 @@ pub fn insight_detail(view: &InsightDetail) -> String {
         Esc(&view.rate_heading)
     );
     if let Some(error) = &view.chart_error {
-        let _ = write!(
-            out,
-            "<div class=\"notice error\" role=\"alert\">{}</div>",
-            Esc(error)
-        );
+        push_error(&mut out, error);
     } else {
         let _ = write!(
             out,

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use crate::chart::{self, BarChart, ColumnChart, LineChart};
 use crate::html::{Esc, push_escaped, push_query_value};
-use crate::layout::csrf_field;
+use crate::layout::{csrf_field, push_error};
 
 /// One event data store in the picker.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -104,14 +104,6 @@ fn push_status_badge(out: &mut String, status: &str) {
     }
     push_escaped(out, status);
     out.push_str("</span>");
-}
-
-fn push_error(out: &mut String, error: &str) {
-    let _ = write!(
-        out,
-        "<div class=\"notice error\" role=\"alert\">{}</div>",
-        Esc(error)
-    );
 }
 
 /// The body of the Lake query editor.

@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 
 use crate::html::{Esc, push_query_value};
-use crate::layout::csrf_field;
+use crate::layout::{csrf_field, push_error};
 use crate::pages::events::push_json_html;
 use crate::pages::trails::{checkbox, enabled_disabled, or_dash, push_fact, yes_no};
 
@@ -57,11 +57,7 @@ pub fn store_list(view: &StoreList) -> String {
         out.push_str("<div class=\"actions\"><a class=\"button primary\" href=\"/console/stores/new\">Create event data store</a></div>");
     }
     if let Some(error) = &view.error {
-        let _ = write!(
-            out,
-            "<div class=\"notice error\" role=\"alert\">{}</div>",
-            Esc(error)
-        );
+        push_error(&mut out, error);
         return out;
     }
     out.push_str(concat!(

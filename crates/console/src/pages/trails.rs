@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 
 use crate::html::{Esc, push_escaped, push_query_value};
-use crate::layout::csrf_field;
+use crate::layout::{csrf_field, push_error};
 use crate::pages::events::push_json_html;
 
 /// One row of the trail list.
@@ -58,11 +58,7 @@ pub fn trail_list(view: &TrailList) -> String {
         out.push_str("<div class=\"actions\"><a class=\"button primary\" href=\"/console/trails/new\">Create trail</a></div>");
     }
     if let Some(error) = &view.error {
-        let _ = write!(
-            out,
-            "<div class=\"notice error\" role=\"alert\">{}</div>",
-            Esc(error)
-        );
+        push_error(&mut out, error);
         return out;
     }
     out.push_str(concat!(
@@ -418,11 +414,7 @@ pub fn trail_detail(view: &TrailDetail) -> String {
     out.push_str("</dl></section><section class=\"panel\" id=\"status\"><h2>Logging status</h2>");
     match (&view.status, &view.status_error) {
         (_, Some(error)) => {
-            let _ = write!(
-                out,
-                "<div class=\"notice error\" role=\"alert\">{}</div>",
-                Esc(error)
-            );
+            push_error(&mut out, error);
         }
         (Some(status), None) => {
             let _ = write!(
@@ -474,11 +466,7 @@ pub fn trail_detail(view: &TrailDetail) -> String {
 
     out.push_str("<section class=\"panel\" id=\"event-selectors\"><h2>Event selectors</h2>");
     if let Some(error) = &view.selectors_error {
-        let _ = write!(
-            out,
-            "<div class=\"notice error\" role=\"alert\">{}</div>",
-            Esc(error)
-        );
+        push_error(&mut out, error);
     }
     match &view.selectors {
         SelectorsView::Unknown => {}
@@ -492,11 +480,7 @@ pub fn trail_detail(view: &TrailDetail) -> String {
     }
     out.push_str("</section><section class=\"panel\" id=\"insights\"><h2>Insights events</h2>");
     if let Some(error) = &view.insights_error {
-        let _ = write!(
-            out,
-            "<div class=\"notice error\" role=\"alert\">{}</div>",
-            Esc(error)
-        );
+        push_error(&mut out, error);
     } else if changeable {
         let _ = write!(
             out,
