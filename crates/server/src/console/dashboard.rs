@@ -13,9 +13,9 @@ use opentrail_store::{FacetField, FacetRequest, HistogramBucket, HistogramReques
 use opentrail_types::Timestamp;
 use serde_json::{Value, json};
 
-use super::history::{display_time, filtered_link};
+use super::history::{self, display_time, filtered_link};
 use super::range::{TimeRange, form_text};
-use super::{Ctx, Reply, query_string};
+use super::{Ctx, Reply, query_of, query_string};
 
 /// The ranges the dashboard offers (a subset of the history's presets).
 const RANGES: [(&str, &str); 7] = [
@@ -82,19 +82,7 @@ fn bucket_ms(span_ms: i64) -> u64 {
 }
 
 fn link_with(pairs: &[(&str, String)]) -> String {
-    format!(
-        "/console/?{}",
-        query_string(pairs.iter().map(|(name, value)| (*name, value.as_str())))
-    )
-}
-
-/// The history of the whole range, unfiltered.
-fn history_of(range: &TimeRange) -> String {
-    let pairs = range.params();
-    format!(
-        "/console/events?{}",
-        query_string(pairs.iter().map(|(name, value)| (*name, value.as_str())))
-    )
+    format!("/console/?{}", query_of(pairs))
 }
 
 /// The history of one bucket (a custom range).
@@ -243,7 +231,7 @@ pub(crate) async fn dashboard(ctx: &Ctx<'_>) -> Reply {
             display_time(range.start),
             display_time(range.end)
         ),
-        history_href: history_of(&range),
+        history_href: history::link(&range.params()),
         ..Dashboard::default()
     };
     view.ranges = RANGES
@@ -296,7 +284,7 @@ pub(crate) async fn dashboard(ctx: &Ctx<'_>) -> Reply {
                         title: (*title).to_owned(),
                         items,
                     }),
-                    history_href: history_of(&range),
+                    history_href: history::link(&range.params()),
                 });
             }
         }
@@ -349,13 +337,11 @@ fn insight_item(event: &Value) -> Option<InsightItem> {
         summary: format!("{insight_type} on {event_name}"),
         state: text(details.get("state")),
         time,
-        href: format!("/console/insights/{}", html_path(&event_id)),
+        href: format!(
+            "/console/insights/{}",
+            opentrail_console::html::query_value(&event_id)
+        ),
     })
-}
-
-/// A path segment, percent-encoded.
-fn html_path(segment: &str) -> String {
-    opentrail_console::html::query_value(segment)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use opentrail_types::Timestamp;
 use serde_json::{Value, json};
 
 use super::range::TimeRange;
-use super::{Ctx, Reply, api_error_text, query_string};
+use super::{Ctx, Reply, api_error_text, query_of};
 
 /// Rows per page when the URL does not say.
 const DEFAULT_PAGE_SIZE: usize = 50;
@@ -106,11 +106,9 @@ impl Filter {
     }
 }
 
-fn link(pairs: &[(&str, String)]) -> String {
-    format!(
-        "/console/events?{}",
-        query_string(pairs.iter().map(|(name, value)| (*name, value.as_str())))
-    )
+/// The event history with the filter `pairs`.
+pub(crate) fn link(pairs: &[(&str, String)]) -> String {
+    format!("/console/events?{}", query_of(pairs))
 }
 
 /// The history link for one attribute's value (used by charts, records and other pages).
@@ -215,7 +213,7 @@ pub(crate) async fn event_history(ctx: &Ctx<'_>) -> Reply {
     view.columns = filter.columns.clone();
     view.page_size = filter.page_size;
     let pairs = filter.pairs();
-    view.filter_query = query_string(pairs.iter().map(|(name, value)| (*name, value.as_str())));
+    view.filter_query = query_of(&pairs);
 
     // Paging: `token` is this page's NextToken, `back` the tokens of the pages before it
     // ("" for the first), so "Previous" needs no server state.

@@ -30,7 +30,7 @@ use serde_json::{Value, json};
 
 use super::history::{display_time, filtered_link};
 use super::range::{TimeRange, form_text};
-use super::{Ctx, Reply, api_error_text, query_string};
+use super::{Ctx, Reply, api_error_text, query_of};
 
 /// `LookupEvents`' largest page.
 const LOOKUP_PAGE: usize = 50;
@@ -295,7 +295,7 @@ fn detail_href(event_id: &str, range: &TimeRange) -> String {
     format!(
         "/console/insights/{}?{}",
         query_value(event_id),
-        query_string(pairs.iter().map(|(name, value)| (*name, value.as_str())))
+        query_of(&pairs)
     )
 }
 
@@ -386,10 +386,7 @@ async fn detail(ctx: &Ctx<'_>, event_id: &str) -> Reply {
     let list_href = match TimeRange::from_params(&ctx.query, now, "90d") {
         Ok(range) if ctx.query.get("range").is_some() => {
             let pairs = range.params();
-            format!(
-                "/console/insights?{}",
-                query_string(pairs.iter().map(|(name, value)| (*name, value.as_str())))
-            )
+            format!("/console/insights?{}", query_of(&pairs))
         }
         _ => String::from("/console/insights"),
     };

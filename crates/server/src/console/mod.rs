@@ -115,6 +115,11 @@ pub(crate) fn query_string<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str
     out.finish()
 }
 
+/// [`query_string`] of pairs whose values are owned (a [`range::TimeRange`]'s, a filter's).
+pub(crate) fn query_of(pairs: &[(&str, String)]) -> String {
+    query_string(pairs.iter().map(|(name, value)| (*name, value.as_str())))
+}
+
 /// What a signed-in page handler gets.
 pub(crate) struct Ctx<'a> {
     pub state: &'a Arc<State>,
