@@ -363,3 +363,64 @@ fn guessing_secrets_is_slowed_down_and_still_recorded() {
     clock.advance_millis(5 * 60 * 1000);
     assert!(sign_in(&server, ADMIN).is_ok());
 }
+
+#[test]
+fn console_changes_are_recorded_as_api_calls_from_the_console() {
+    let server = server(None);
+    let session = sign_in(&server, ADMIN).unwrap();
+    let token = csrf(&body(&get(&server, "/console/stores/new", Some(&session))));
+    let created = post(
+        &server,
+        "/console/stores",
+        Some(&session),
+        None,
+        &[
+            ("csrf", token.as_str()),
+            ("name", "from-console"),
+            ("retention", "30"),
+            ("kind", "management"),
+        ],
+    );
+    assert_eq!(created.status, 303, "{}", body(&created));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let record = loop {
+        let answer = lookup(
+            &server,
+            br#"{"LookupAttributes":[{"AttributeKey":"EventName","AttributeValue":"CreateEventDataStore"}]}"#,
+        );
+        if let Some(event) = answer.json()["Events"].as_array().unwrap().first() {
+            let record: serde_json::Value =
+                serde_json::from_str(event["CloudTrailEvent"].as_str().unwrap()).unwrap();
+            break record;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no CreateEventDataStore record"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(record["sessionCredentialFromConsole"], "true");
+    assert_eq!(record["eventType"], "AwsApiCall");
+    assert_eq!(record["userIdentity"]["userName"], "console-admin");
+    assert_eq!(record["requestParameters"]["name"], "from-console");
+    assert_eq!(record["requestParameters"]["retentionPeriod"], 30);
+    // A read-only principal is refused the same change, as by the API.
+    let reader = sign_in(&server, READER).unwrap();
+    let token = csrf(&body(&get(&server, "/console/stores", Some(&reader))));
+    let refused = post(
+        &server,
+        "/console/stores",
+        Some(&reader),
+        None,
+        &[
+            ("csrf", token.as_str()),
+            ("name", "nope"),
+            ("kind", "management"),
+        ],
+    );
+    assert!(
+        body(&refused).contains("AccessDeniedException"),
+        "{}",
+        body(&refused)
+    );
+}

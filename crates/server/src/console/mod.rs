@@ -188,20 +188,20 @@ impl Ctx<'_> {
             let request_id = self.state.ids.uuid();
             let error = result.as_ref().err();
             let call = ApiCall {
-                time: self.state.clock.now(),
-                event_id: self.state.ids.uuid(),
-                request_id: &request_id,
                 event_source: any.event_source(),
-                event_name: any.name(),
-                read_only,
-                region: &caller.region,
-                caller,
-                source_ip: self.peer.ip().to_string(),
-                user_agent: self.user_agent.as_deref(),
                 request_parameters: audit::request_parameters(&body),
                 response_elements: result.as_ref().ok().cloned(),
                 error: error.map(|error| (error.code.as_str(), error.message.as_str())),
                 from_console: true,
+                ..crate::http::call_record(
+                    self.state,
+                    &request_id,
+                    self.peer,
+                    self.user_agent.as_deref(),
+                    caller,
+                    any.name(),
+                    read_only,
+                )
             };
             crate::http::record_audit_event(self.state, call, result.is_ok()).await;
         }
