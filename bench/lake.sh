@@ -9,6 +9,7 @@
 #   BENCH_RUNS      runs of each query, the median counts (default 3)
 #   BENCH_RAW_RUNS  runs of each DuckDB query over the raw logs (default BENCH_RUNS; each
 #                   run reads every log: ~30 s per million events on 2 cores)
+#   BENCH_NO_BUILD  set when the release binaries are built already
 #
 # Steps: `opentrail generate` (one account, management events only, 14 days, cached),
 # `opentrail-bench lake` (import into a fresh journal, the store's writer into Parquet,
@@ -24,7 +25,9 @@ raw_runs=${BENCH_RAW_RUNS:-$runs}
 target=${CARGO_TARGET_DIR:-$PWD/target}
 mkdir -p "$out"
 
-cargo build --release --locked -p opentrail-cli -p opentrail-bench
+if [ -z "${BENCH_NO_BUILD:-}" ]; then
+  cargo build --release --locked -p opentrail-cli -p opentrail-bench
+fi
 python3 -m pip install --quiet --disable-pip-version-check duckdb
 opentrail="$target/release/opentrail"
 bench="$target/release/opentrail-bench"

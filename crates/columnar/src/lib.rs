@@ -56,6 +56,7 @@ mod columns;
 mod error;
 mod insights;
 mod json;
+mod merge;
 mod parquet_io;
 mod rows;
 mod schema;
@@ -63,6 +64,7 @@ mod schema;
 use arrow::datatypes::Schema;
 
 pub use error::{Error, ErrorKind, Result, RowError, RowErrorKind};
+pub use merge::merge_parquet;
 pub use parquet_io::{
     FORMAT_VERSION, FileSummary, META_FORMAT_VERSION, META_MAX_EVENT_TIME_MS,
     META_MIN_EVENT_TIME_MS, META_ROWS, META_TABLE_KIND, ParquetOptions, read_file_summary,

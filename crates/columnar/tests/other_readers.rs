@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use opentrail_columnar::{ParquetOptions, RowsBuilder, TableKind, write_parquet};
+use opentrail_columnar::{ParquetOptions, RowsBuilder, TableKind, merge_parquet, write_parquet};
 
 use crate::support::{testdata, testdata_records};
 
@@ -124,27 +124,43 @@ if failures:
 print(f"ok: {len(rows)} rows of {kind} checked with pyarrow {__import__('pyarrow').__version__} and duckdb {duckdb.__version__}")
 "#;
 
+/// Writes `records` as one file; `merged`: as a merge (compaction's way) of files of 60
+/// rows and of 7, so that both copied and joined row groups are read.
 fn write_file(
     kind: TableKind,
     records: &[String],
     directory: &std::path::Path,
+    merged: bool,
 ) -> std::path::PathBuf {
     let mut rows = RowsBuilder::new(kind);
     for record in records {
         rows.push(record.as_bytes()).unwrap();
     }
     let batch = rows.finish().unwrap();
-    let path = directory.join(format!("{}.parquet", kind.name()));
+    let options = ParquetOptions {
+        row_group_rows: 50,
+        ..ParquetOptions::default()
+    };
+    let name = if merged { "merged-" } else { "" };
+    let path = directory.join(format!("{name}{}.parquet", kind.name()));
     let file = std::fs::File::create(&path).unwrap();
-    write_parquet(
-        &[batch],
-        file,
-        &ParquetOptions {
-            row_group_rows: 50,
-            ..ParquetOptions::default()
-        },
-    )
-    .unwrap();
+    if !merged {
+        write_parquet(&[batch], file, &options).unwrap();
+        return path;
+    }
+    let mut parts = Vec::new();
+    let mut offset = 0;
+    for length in [60, 7, 7, 60].into_iter().cycle() {
+        if offset >= batch.num_rows() {
+            break;
+        }
+        let length = length.min(batch.num_rows() - offset);
+        let mut part = Vec::new();
+        write_parquet(&[batch.slice(offset, length)], &mut part, &options).unwrap();
+        parts.push(bytes::Bytes::from(part));
+        offset += length;
+    }
+    merge_parquet(&parts, file, &options).unwrap();
     path
 }
 
@@ -172,15 +188,17 @@ fn pyarrow_and_duckdb_read_what_we_wrote() {
     }
     cloudtrail.extend(["management", "data", "network"].map(spec));
     let files = [
-        (TableKind::CloudTrail, cloudtrail),
+        (TableKind::CloudTrail, cloudtrail.clone(), false),
+        (TableKind::CloudTrail, cloudtrail, true),
         (
             TableKind::Insights,
             vec![spec("insight-start"), spec("insight-end")],
+            false,
         ),
-        (TableKind::ActivityAuditLog, vec![spec("activity")]),
+        (TableKind::ActivityAuditLog, vec![spec("activity")], false),
     ];
-    for (kind, records) in files {
-        let path = write_file(kind, &records, directory.path());
+    for (kind, records, merged) in files {
+        let path = write_file(kind, &records, directory.path(), merged);
         let output = match Command::new("python3")
             .arg(&script)
             .arg(&path)

@@ -14,7 +14,7 @@ use parquet::file::metadata::PageIndexPolicy;
 use crate::support::testdata_records;
 
 /// Rows of every copied fixture plus synthetic records, as (batch, facts).
-fn fixture_batch() -> (RecordBatch, Vec<RowFacts>) {
+pub(crate) fn fixture_batch() -> (RecordBatch, Vec<RowFacts>) {
     let mut rows = RowsBuilder::new(TableKind::CloudTrail);
     for name in [
         "218007301253_CloudTrail_us-east-1_20230710T1225Z_4iD2boYSOwmb6sWd.json",
@@ -37,7 +37,7 @@ fn fixture_batch() -> (RecordBatch, Vec<RowFacts>) {
     rows.finish_with_facts().unwrap()
 }
 
-fn read_back(file: &[u8]) -> Vec<RecordBatch> {
+pub(crate) fn read_back(file: &[u8]) -> Vec<RecordBatch> {
     ParquetRecordBatchReaderBuilder::try_new(Bytes::copy_from_slice(file))
         .unwrap()
         .build()

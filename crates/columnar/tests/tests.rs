@@ -10,6 +10,7 @@
 mod fixtures;
 mod mapping;
 mod mapping_kinds;
+mod merge;
 mod other_readers;
 mod parquet_files;
 mod properties;

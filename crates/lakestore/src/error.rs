@@ -18,6 +18,8 @@ pub enum ErrorKind {
     Journal,
     /// The store is being shut down or was removed.
     Closed,
+    /// Writing a flush's files failed; the writer reads its records again.
+    Flush,
 }
 
 /// An error of the Lake storage layer.
@@ -65,6 +67,9 @@ pub enum Error {
     /// The store was closed.
     #[error("the store `{0}` is closed")]
     Closed(String),
+    /// The store's file thread did not write a flush.
+    #[error("flushing the store's rows failed: {0}")]
+    Flush(String),
 }
 
 impl Error {
@@ -84,6 +89,7 @@ impl Error {
             Error::Record { .. } => ErrorKind::Record,
             Error::Journal(_) => ErrorKind::Journal,
             Error::Closed(_) => ErrorKind::Closed,
+            Error::Flush(_) => ErrorKind::Flush,
         }
     }
 }

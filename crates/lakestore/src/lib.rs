@@ -226,9 +226,7 @@ impl LakeStorage {
             std::thread::Builder::new()
                 .name(format!("lake-{}", &id[..id.len().min(8)]))
                 .spawn(move || {
-                    writer::run(journal, files, receiver, config, shared, move || {
-                        clock.now().as_millis()
-                    });
+                    writer::run(journal, files, receiver, config, shared, clock);
                 })
                 .map_err(|error| Error::io(&self.parts.state_root, error))?
         };

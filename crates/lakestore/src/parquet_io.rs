@@ -33,6 +33,19 @@ pub(crate) fn encode(batches: &[RecordBatch], options: &ParquetOptions) -> Resul
     })
 }
 
+/// `bodies` (files of one store) merged into one; see `opentrail_columnar::merge_parquet`.
+pub(crate) fn merge(bodies: &[Bytes], options: &ParquetOptions) -> Result<Encoded> {
+    let mut body = Vec::with_capacity(bodies.iter().map(Bytes::len).sum());
+    let summary = opentrail_columnar::merge_parquet(bodies, &mut body, options)
+        .map_err(|error| Error::Parquet(error.to_string()))?;
+    Ok(Encoded {
+        body,
+        rows: summary.rows,
+        min_ms: summary.min_event_time_ms.unwrap_or(0),
+        max_ms: summary.max_event_time_ms.unwrap_or(0),
+    })
+}
+
 pub(crate) fn decode(body: Bytes) -> Result<Vec<RecordBatch>> {
     let reader = ParquetRecordBatchReaderBuilder::try_new(body)
         .and_then(|builder| builder.with_batch_size(65_536).build())
@@ -49,19 +62,6 @@ fn event_times(batch: &RecordBatch) -> Result<&TimestampMillisecondArray> {
         .column_by_name("eventtime")
         .and_then(|column| column.as_primitive_opt::<TimestampMillisecondType>())
         .ok_or_else(|| Error::Parquet("the batch has no millisecond `eventtime` column".into()))
-}
-
-/// Concatenates `batches` and orders the rows by `eventtime`.
-pub(crate) fn sort_by_event_time(batches: &[RecordBatch]) -> Result<RecordBatch> {
-    let Some(first) = batches.first() else {
-        return Err(Error::Parquet("nothing to merge".into()));
-    };
-    let all = compute::concat_batches(&first.schema(), batches)
-        .map_err(|error| Error::Parquet(error.to_string()))?;
-    let times = event_times(&all)?;
-    let order = compute::sort_to_indices(times, None, None)
-        .map_err(|error| Error::Parquet(error.to_string()))?;
-    compute::take_record_batch(&all, &order).map_err(|error| Error::Parquet(error.to_string()))
 }
 
 /// The rows of `batches` whose `eventtime` is at or after `cutoff_ms`, as one batch.

@@ -135,6 +135,34 @@ pub fn route(spec: &StoreSpec, payload: &[u8]) -> Option<String> {
     if !spec.ingesting {
         return None;
     }
+    if spec.kind == TableKind::ActivityAuditLog {
+        return route_activity(spec, payload);
+    }
+    // One pass reads the routing members and the selector fields together.
+    let view = EventView::parse(payload).ok()?;
+    if view.recipient_account_id() != Some(spec.account_id.as_str()) {
+        return None;
+    }
+    if !spec.multi_region && view.aws_region() != Some(spec.home_region.as_str()) {
+        return None;
+    }
+    let day = day_of(view.event_time()?)?;
+    let accepted = if spec.kind == TableKind::Insights {
+        view.category() == EventCategory::Insight && !insight_sources(spec, payload).is_empty()
+    } else {
+        matches!(
+            view.category(),
+            EventCategory::Management | EventCategory::Data | EventCategory::NetworkActivity
+        ) && spec
+            .selectors
+            .as_ref()
+            .is_some_and(|selectors| selectors.matches(&view))
+    };
+    accepted.then_some(day)
+}
+
+/// [`route`] for an `ActivityAuditLog` store: the records of its channels.
+fn route_activity(spec: &StoreSpec, payload: &[u8]) -> Option<String> {
     let head: Head<'_> = serde_json::from_slice(payload).ok()?;
     if head.recipient_account_id != Some(spec.account_id.as_str()) {
         return None;
@@ -143,29 +171,10 @@ pub fn route(spec: &StoreSpec, payload: &[u8]) -> Option<String> {
         return None;
     }
     let day = day_of(head.event_time?)?;
-    let accepted = match spec.kind {
-        TableKind::ActivityAuditLog => head
-            .metadata
-            .and_then(|metadata| metadata.channel_arn)
-            .is_some_and(|arn| spec.channel_arns.iter().any(|known| known == arn)),
-        TableKind::Insights => {
-            EventView::parse(payload).is_ok_and(|view| view.category() == EventCategory::Insight)
-                && !insight_sources(spec, payload).is_empty()
-        }
-        TableKind::CloudTrail => {
-            let Ok(view) = EventView::parse(payload) else {
-                return None;
-            };
-            matches!(
-                view.category(),
-                EventCategory::Management | EventCategory::Data | EventCategory::NetworkActivity
-            ) && spec
-                .selectors
-                .as_ref()
-                .is_some_and(|selectors| selectors.matches(&view))
-        }
-    };
-    accepted.then_some(day)
+    head.metadata
+        .and_then(|metadata| metadata.channel_arn)
+        .is_some_and(|arn| spec.channel_arns.iter().any(|known| known == arn))
+        .then_some(day)
 }
 
 /// The `YYYY-MM-DD` of a CloudTrail time (`2026-01-22T16:53:53Z`), if it has that shape.

@@ -1,17 +1,30 @@
 //! The journal writer of one store: reads the journal from the store's saved position,
 //! takes the records the store selects, and adds them as day-partitioned Parquet files.
 //!
+//! Two threads per store, so that turning records into rows and encoding rows as Parquet
+//! run at once: the writer reads and routes records and builds the rows; at each flush it
+//! hands the finished batches, with the journal position they reach, to the store's file
+//! thread, which encodes and uploads them, saves the position, and compacts and expires
+//! files. The hand-over waits while the file thread is busy, so memory holds at most two
+//! flushes' rows ([`WriterConfig::max_rows`] each).
+//!
 //! Exactly once: the position is saved in the same manifest write that adds the files,
 //! so after a crash the writer reads again exactly the records whose files were not
-//! recorded. Memory is bounded by [`WriterConfig::max_rows`].
+//! recorded. A flush that fails makes the file thread refuse every later flush of the same
+//! run, because saving a later position would skip the failed flush's records; the writer
+//! then drops what it holds and reads again from the saved position.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use arrow::array::RecordBatch;
 use opentrail_columnar::{RowsBuilder, TableKind};
-use opentrail_journal::{Journal, Position};
+use opentrail_journal::{Batch, Entry, Journal, Position};
+use opentrail_types::SharedClock;
 use tokio::sync::watch;
 
 use crate::error::{Error, Result};
@@ -59,7 +72,7 @@ pub(crate) fn run(
     mut specs: watch::Receiver<StoreSpec>,
     config: WriterConfig,
     shared: Arc<WriterShared>,
-    retention_now_ms: impl Fn() -> i64,
+    clock: SharedClock,
 ) {
     let start = files
         .position()
@@ -67,25 +80,27 @@ pub(crate) fn run(
     let mut writer = Writer {
         position: start,
         resume: start,
+        sent: files.position(),
         journal,
+        flusher: None,
+        run: 0,
         files,
         config,
-        pending: BTreeMap::new(),
+        specs: specs.clone(),
+        clock,
+        batch: Batch::default(),
+        lanes: [Lane::new(), Lane::new()],
         pending_rows: 0,
         oldest: None,
-        saved: None,
-        last_maintenance: None,
     };
-    writer.saved = writer.files.position();
     loop {
         let stopping = shared.stop.load(Ordering::Acquire);
         let spec = specs.borrow_and_update().clone();
-        let outcome = writer.step(&spec, stopping).and_then(|read| {
-            writer.maintain(&spec, &retention_now_ms)?;
-            Ok(read)
-        });
-        match outcome {
-            Ok(_) if stopping => return,
+        match writer.step(&spec, stopping) {
+            Ok(_) if stopping => {
+                writer.close_flusher();
+                return;
+            }
             Ok(0) => {
                 writer
                     .journal
@@ -94,8 +109,9 @@ pub(crate) fn run(
             Ok(_) => {}
             Err(error) => {
                 tracing::warn!(store = %spec.store_id, %error, "lake writer step failed; retrying");
-                writer.discard_pending();
+                writer.restart();
                 if stopping {
+                    writer.close_flusher();
                     return;
                 }
                 std::thread::sleep(Duration::from_secs(1));
@@ -125,56 +141,101 @@ struct Writer {
     journal: Journal,
     files: Arc<StoreFiles>,
     config: WriterConfig,
+    specs: watch::Receiver<StoreSpec>,
+    clock: SharedClock,
+    /// The store's file thread.
+    flusher: Option<Flusher>,
+    /// Numbers the runs of flushes; a failure ends one (see the module documentation).
+    run: u64,
     position: Position,
-    /// Where reading starts again if buffered rows are lost: the saved position, or the
-    /// start of a store that never saved one.
+    /// Where reading starts again if buffered rows are lost and the store never saved a
+    /// position.
     resume: Position,
-    pending: BTreeMap<String, RowsBuilder>,
+    /// The position of the last flush handed to the file thread.
+    sent: Option<Position>,
+    /// The journal batch being read, its memory kept between reads.
+    batch: Batch,
+    /// The rows being built by each parsing lane, per day partition.
+    lanes: [Lane; 2],
     pending_rows: usize,
     oldest: Option<Instant>,
-    saved: Option<Position>,
-    last_maintenance: Option<Instant>,
+}
+
+/// Rows one parsing lane built, per day partition (`YYYY-MM-DD`).
+type Lane = BTreeMap<String, RowsBuilder>;
+
+/// Journal batches of at least this many entries are parsed in two lanes; a smaller one
+/// is not worth a thread.
+const PARALLEL_ENTRIES: usize = 1_024;
+
+/// Routes `entries` and adds the rows they make to `lane`; returns the rows added.
+fn take(spec: &StoreSpec, entries: &[Entry<'_>], lane: &mut Lane) -> usize {
+    let mut added = 0;
+    for entry in entries {
+        let Some(day) = route(spec, entry.payload) else {
+            continue;
+        };
+        let builder = lane
+            .entry(day)
+            .or_insert_with(|| RowsBuilder::new(spec.kind));
+        // An Insights store holds one row per source store the Insight is for, each
+        // naming its source (`insightSource`, spec §4.5).
+        if spec.kind == TableKind::Insights {
+            for source in insight_sources(spec, entry.payload) {
+                if let Some(row) = with_insight_source(entry.payload, &source.store_arn) {
+                    push_row(builder, &row, spec, entry.event_id, &mut added);
+                }
+            }
+        } else {
+            push_row(builder, entry.payload, spec, entry.event_id, &mut added);
+        }
+    }
+    added
 }
 
 impl Writer {
     /// Reads one batch of the journal and flushes when due; returns the entries read.
     fn step(&mut self, spec: &StoreSpec, stopping: bool) -> Result<usize> {
+        // Running even while nothing arrives: it also expires the rows of an idle store.
+        let run = self.run;
+        if self.flusher()?.failed(run) {
+            return Err(Error::Flush(String::from(
+                "a flush failed (the file thread said why)",
+            )));
+        }
         let mut read = 0;
         let committed = self.journal.committed();
         if !stopping && committed.position().next_seq > self.position.next_seq {
             let mut reader = self.journal.reader(self.position)?;
-            let batch = reader.read_batch(self.config.read_entries, self.config.read_bytes)?;
-            for entry in batch.iter() {
-                read += 1;
-                let Some(day) = route(spec, entry.payload) else {
-                    continue;
-                };
-                let builder = self
-                    .pending
-                    .entry(day)
-                    .or_insert_with(|| RowsBuilder::new(spec.kind));
-                // An Insights store holds one row per source store the Insight is for,
-                // each naming its source (`insightSource`, spec §4.5).
-                if spec.kind == TableKind::Insights {
-                    for source in insight_sources(spec, entry.payload) {
-                        if let Some(row) = with_insight_source(entry.payload, &source.store_arn) {
-                            push_row(builder, &row, spec, entry.event_id, &mut self.pending_rows);
-                        }
-                    }
-                } else {
-                    push_row(
-                        builder,
-                        entry.payload,
-                        spec,
-                        entry.event_id,
-                        &mut self.pending_rows,
-                    );
-                }
-                if self.pending_rows > 0 {
-                    self.oldest.get_or_insert_with(Instant::now);
-                }
+            reader.read_batch_into(
+                &mut self.batch,
+                self.config.read_entries,
+                self.config.read_bytes,
+            )?;
+            let entries: Vec<Entry<'_>> = self.batch.iter().collect();
+            read = entries.len();
+            let added = if entries.len() >= PARALLEL_ENTRIES {
+                // Two lanes parse the two halves at once: the parse is most of a row's
+                // cost, and the other core would otherwise only encode.
+                let (first, second) = entries.split_at(entries.len() / 2);
+                let [lane_a, lane_b] = &mut self.lanes;
+                std::thread::scope(|scope| {
+                    let other = scope.spawn(|| take(spec, second, lane_b));
+                    let here = take(spec, first, lane_a);
+                    // A panic in the other lane is a bug; it surfaces here as it would
+                    // have on this thread.
+                    here + other
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+            } else {
+                take(spec, &entries, &mut self.lanes[0])
+            };
+            self.pending_rows += added;
+            if self.pending_rows > 0 {
+                self.oldest.get_or_insert_with(Instant::now);
             }
-            if let Some(end) = batch.end() {
+            if let Some(end) = self.batch.end() {
                 self.position = end;
             }
         }
@@ -183,55 +244,309 @@ impl Writer {
             || self
                 .oldest
                 .is_some_and(|oldest| oldest.elapsed() >= self.config.flush_interval)
-            || (self.pending_rows == 0 && read == 0 && self.saved != Some(self.position));
+            || (self.pending_rows == 0 && read == 0 && self.sent != Some(self.position));
         if due {
             self.flush()?;
         }
         Ok(read)
     }
 
+    /// Hands what is buffered, and the position it reaches, to the file thread.
     fn flush(&mut self) -> Result<()> {
-        if self.pending_rows == 0 && self.saved == Some(self.position) {
+        if self.pending_rows == 0 && self.sent == Some(self.position) {
             return Ok(());
         }
-        let mut days = Vec::new();
-        for (day, builder) in &mut self.pending {
-            let batch = builder
-                .finish()
-                .map_err(|error| Error::Parquet(error.to_string()))?;
-            if batch.num_rows() > 0 {
-                days.push((day.clone(), vec![batch]));
+        let mut by_day: BTreeMap<String, Vec<RecordBatch>> = BTreeMap::new();
+        for lane in &mut self.lanes {
+            for (day, builder) in lane.iter_mut() {
+                let batch = builder
+                    .finish()
+                    .map_err(|error| Error::Parquet(error.to_string()))?;
+                if batch.num_rows() > 0 {
+                    by_day.entry(day.clone()).or_default().push(batch);
+                }
             }
         }
-        self.files.add(days, Some(self.position))?;
-        self.pending.clear();
-        self.pending_rows = 0;
-        self.oldest = None;
-        self.saved = Some(self.position);
-        self.resume = self.position;
+        let days = by_day.into_iter().collect();
+        let flush = Flush {
+            run: self.run,
+            days,
+            position: self.position,
+        };
+        if self.flusher()?.flushes.send(flush).is_err() {
+            // The file thread is gone (it panicked): a new one starts at the next flush.
+            self.close_flusher();
+            return Err(Error::Flush(String::from("the file thread stopped")));
+        }
+        self.clear_lanes();
+        self.sent = Some(self.position);
         Ok(())
     }
 
-    /// After a failed flush, what was buffered is dropped and read again from the saved
-    /// position: the journal still has it.
-    fn discard_pending(&mut self) {
-        self.pending.clear();
+    fn clear_lanes(&mut self) {
+        for lane in &mut self.lanes {
+            lane.clear();
+        }
         self.pending_rows = 0;
         self.oldest = None;
-        self.position = self.resume;
     }
 
-    fn maintain(&mut self, spec: &StoreSpec, now_ms: &impl Fn() -> i64) -> Result<()> {
-        self.files.compact()?;
+    /// The store's file thread, started if it is not running.
+    fn flusher(&mut self) -> Result<&mut Flusher> {
+        if self.flusher.is_none() {
+            self.flusher = Some(Flusher::start(
+                Arc::clone(&self.files),
+                self.specs.clone(),
+                self.config.maintenance_interval,
+                self.clock.clone(),
+            )?);
+        }
+        self.flusher
+            .as_mut()
+            .ok_or_else(|| Error::Flush(String::from("the file thread did not start")))
+    }
+
+    /// After a failed step (a flush, a journal read), what was buffered is dropped and read
+    /// again from the saved position (the journal still has it), in a new run of flushes.
+    fn restart(&mut self) {
+        self.clear_lanes();
+        // What the file thread still holds is written (or refused) before the saved
+        // position is read: a flush written after it would save rows read again.
+        self.close_flusher();
+        self.run += 1;
+        let saved = self.files.position();
+        self.position = saved.unwrap_or(self.resume);
+        self.sent = saved;
+    }
+
+    /// Lets the file thread finish what it was handed, and waits for it.
+    fn close_flusher(&mut self) {
+        if let Some(flusher) = self.flusher.take() {
+            drop(flusher.flushes);
+            if flusher.thread.join().is_err() {
+                tracing::error!(store = %self.files.store_id(), "lake file thread panicked");
+            }
+        }
+    }
+}
+
+/// Batches of one flush and the journal position they reach.
+struct Flush {
+    run: u64,
+    days: Vec<(String, Vec<RecordBatch>)>,
+    position: Position,
+}
+
+/// The writer's end of a store's file thread.
+struct Flusher {
+    flushes: SyncSender<Flush>,
+    /// The runs whose flush failed, as the file thread reports them.
+    failures: Receiver<u64>,
+    thread: JoinHandle<()>,
+}
+
+impl Flusher {
+    fn start(
+        files: Arc<StoreFiles>,
+        specs: watch::Receiver<StoreSpec>,
+        maintenance_interval: Duration,
+        clock: SharedClock,
+    ) -> Result<Flusher> {
+        // A rendezvous: the writer waits at a flush until the file thread takes it, so
+        // at most one flush is being written while the next one is built.
+        let (flushes, receiver) = mpsc::sync_channel(0);
+        let (failed, failures) = mpsc::channel();
+        let id = files.store_id().to_owned();
+        let thread = std::thread::Builder::new()
+            .name(format!("lakef-{}", &id[..id.len().min(8)]))
+            .spawn(move || {
+                let mut files_thread = FileThread {
+                    files,
+                    specs,
+                    maintenance_interval,
+                    clock,
+                    failed_run: None,
+                    last_maintenance: None,
+                };
+                files_thread.run(&receiver, &failed);
+            })
+            .map_err(|error| Error::Flush(format!("cannot start the file thread: {error}")))?;
+        Ok(Flusher {
+            flushes,
+            failures,
+            thread,
+        })
+    }
+
+    /// Whether a flush of `run` failed.
+    fn failed(&self, run: u64) -> bool {
+        self.failures.try_iter().any(|failed| failed == run)
+    }
+}
+
+/// The file thread of one store: writes flushes in order, then compacts and expires.
+struct FileThread {
+    files: Arc<StoreFiles>,
+    specs: watch::Receiver<StoreSpec>,
+    maintenance_interval: Duration,
+    clock: SharedClock,
+    /// The run whose flush failed: its later flushes are refused.
+    failed_run: Option<u64>,
+    last_maintenance: Option<Instant>,
+}
+
+impl FileThread {
+    fn run(&mut self, flushes: &Receiver<Flush>, failed: &mpsc::Sender<u64>) {
+        loop {
+            match flushes.recv_timeout(Duration::from_secs(1)) {
+                Ok(flush) => {
+                    if self.failed_run.is_some_and(|run| flush.run <= run) {
+                        continue;
+                    }
+                    if let Err(error) = self.files.add(flush.days, Some(flush.position)) {
+                        tracing::warn!(store = %self.files.store_id(), %error, "lake flush failed; the writer reads its records again");
+                        self.failed_run = Some(flush.run);
+                        // The writer may be gone already (stopping); nothing to tell then.
+                        let _ = failed.send(flush.run);
+                        continue;
+                    }
+                    self.maintain();
+                }
+                Err(RecvTimeoutError::Timeout) => self.maintain(),
+                Err(RecvTimeoutError::Disconnected) => {
+                    self.maintain();
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Compacts after every flush; expires rows and collects garbage every
+    /// `maintenance_interval`. A failure leaves the store as it was and is tried again.
+    fn maintain(&mut self) {
+        if let Err(error) = self.files.compact() {
+            tracing::warn!(store = %self.files.store_id(), %error, "lake compaction failed; trying again later");
+        }
         let due = self
             .last_maintenance
-            .is_none_or(|last| last.elapsed() >= self.config.maintenance_interval);
-        if due {
-            let retention_ms = i64::from(spec.retention_days) * 86_400_000;
-            self.files.expire(now_ms().saturating_sub(retention_ms))?;
-            self.files.collect_garbage()?;
-            self.last_maintenance = Some(Instant::now());
+            .is_none_or(|last| last.elapsed() >= self.maintenance_interval);
+        if !due {
+            return;
         }
-        Ok(())
+        let retention_ms = i64::from(self.specs.borrow().retention_days) * 86_400_000;
+        let cutoff = self.clock.now().as_millis().saturating_sub(retention_ms);
+        let outcome = self
+            .files
+            .expire(cutoff)
+            .and_then(|_| self.files.collect_garbage());
+        match outcome {
+            Ok(_) => self.last_maintenance = Some(Instant::now()),
+            Err(error) => {
+                tracing::warn!(store = %self.files.store_id(), %error, "lake retention failed; trying again later");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::{StorageOptions, StoreLocation};
+    use opentrail_blob::Bucket;
+    use opentrail_types::{ManualClock, Timestamp};
+
+    const STORE: &str = "0c9a1b0e-5f7d-4c1e-9a8b-2d3e4f5a6b7c";
+
+    fn batch(day: &str, id: &str) -> Vec<(String, Vec<RecordBatch>)> {
+        let record = opentrail_testkit::records::management_event(
+            id,
+            &format!("{day}T01:00:00Z"),
+            "s3.amazonaws.com",
+            "ListBuckets",
+            "alice",
+        );
+        let mut rows = RowsBuilder::new(TableKind::CloudTrail);
+        rows.push(&serde_json::to_vec(&record).unwrap()).unwrap();
+        vec![(day.to_owned(), vec![rows.finish().unwrap()])]
+    }
+
+    fn position(next_seq: u64) -> Position {
+        Position {
+            next_seq,
+            location: opentrail_journal::Location(next_seq * 100),
+        }
+    }
+
+    #[test]
+    fn after_a_failed_flush_the_rest_of_its_run_is_refused() {
+        let root = tempfile::tempdir().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let clock: SharedClock = Arc::new(ManualClock::new(
+            Timestamp::parse_event_time("2026-11-20T12:00:00Z").unwrap(),
+        ));
+        let bucket_dir = root.path().join("bucket");
+        // A file where the 20th's folder must go: its uploads fail.
+        std::fs::create_dir_all(bucket_dir.join(STORE)).unwrap();
+        std::fs::write(bucket_dir.join(STORE).join("eventday=2026-11-20"), b"x").unwrap();
+        let files = Arc::new(
+            StoreFiles::open(
+                StoreLocation {
+                    store_id: STORE.into(),
+                    kind: TableKind::CloudTrail,
+                    bucket: Bucket::local("lake", bucket_dir),
+                    prefix: String::new(),
+                    state_dir: root.path().join("state"),
+                },
+                StorageOptions::default(),
+                runtime.handle().clone(),
+                clock.clone(),
+            )
+            .unwrap(),
+        );
+        let (_, specs) = watch::channel(StoreSpec {
+            store_id: STORE.into(),
+            account_id: "111122223333".into(),
+            home_region: "us-east-1".into(),
+            multi_region: true,
+            kind: TableKind::CloudTrail,
+            selectors: None,
+            channel_arns: Vec::new(),
+            ingesting: true,
+            retention_days: 3653,
+            insight_sources: Vec::new(),
+        });
+        let mut thread = FileThread {
+            files: Arc::clone(&files),
+            specs,
+            maintenance_interval: Duration::from_secs(600),
+            clock,
+            failed_run: None,
+            last_maintenance: None,
+        };
+        let (sender, flushes) = mpsc::sync_channel(3);
+        let (failed, failures) = mpsc::channel();
+        // Run 0: the 20th fails; the 19th after it would succeed, but its position would
+        // pass the 20th's rows. Run 1 is the writer reading again.
+        for (run, day, seq) in [
+            (0, "2026-11-20", 1),
+            (0, "2026-11-19", 2),
+            (1, "2026-11-19", 3),
+        ] {
+            sender
+                .send(Flush {
+                    run,
+                    days: batch(day, &format!("id-{seq}")),
+                    position: position(seq),
+                })
+                .unwrap();
+        }
+        drop(sender);
+        thread.run(&flushes, &failed);
+        assert_eq!(failures.try_iter().collect::<Vec<_>>(), [0]);
+        assert_eq!(files.totals().0, 1, "only run 1's flush is stored");
+        assert_eq!(files.position(), Some(position(3)));
     }
 }

@@ -117,3 +117,42 @@ fn destroy_removes_every_object_and_the_manifest() {
     );
     assert!(storage.open_store(STORE).is_none());
 }
+
+#[test]
+fn a_failed_flush_loses_and_duplicates_nothing_once_the_bucket_recovers() {
+    let world = World::new();
+    // A file where the day's folder must go makes every upload of that day fail.
+    let blocker = world
+        .bucket_dir()
+        .join(format!("stores/{STORE}/eventday=2026-11-20"));
+    std::fs::create_dir_all(blocker.parent().unwrap()).unwrap();
+    std::fs::write(&blocker, b"in the way").unwrap();
+    let storage = world.storage();
+    storage.sync(vec![spec()]).unwrap();
+    let files = storage.files(STORE, TableKind::CloudTrail).unwrap();
+    eventually("a saved position", || files.position().is_some());
+    let start = files.position().unwrap();
+    // Records of a blocked day and of a free one: each reading again after a failure
+    // takes the blocked day's records too, so nothing is stored until it is free.
+    for round in 0..4 {
+        let day = if round % 2 == 0 {
+            "2026-11-20"
+        } else {
+            "2026-11-19"
+        };
+        world.append(round * 50, 50, day);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    assert_eq!(files.totals().0, 0);
+    assert_eq!(
+        files.position(),
+        Some(start),
+        "no position past unwritten rows"
+    );
+    std::fs::remove_file(&blocker).unwrap();
+    world.append(200, 50, "2026-11-20");
+    eventually("250 rows", || files.totals().0 == 250);
+    storage.stop();
+    let expected: Vec<String> = (0..250).map(event_id).collect();
+    assert_eq!(stored_ids(&files), expected);
+}

@@ -22,9 +22,13 @@ use crate::error::{Error, Result};
 /// | `userIdentity.arn` | String. |
 /// | `sessionCredentialFromConsole` | The string `"true"` as records carry it, or a boolean. |
 /// | `resources[]` | `type` and `ARN` of each element. |
+/// | `eventTime`, `awsRegion`, `recipientAccountId` | Strings: not selector fields, but what decides which store or day a record goes to, read in the same pass. |
 #[derive(Debug, Clone)]
 pub struct EventView<'a> {
     category: EventCategory,
+    event_time: Option<Cow<'a, str>>,
+    aws_region: Option<Cow<'a, str>>,
+    recipient_account_id: Option<Cow<'a, str>>,
     read_only: Option<bool>,
     event_source: Option<Cow<'a, str>>,
     event_name: Option<Cow<'a, str>>,
@@ -119,6 +123,27 @@ struct RawView<'a> {
     insight_details: Option<IgnoredAny>,
     #[serde(borrow, default)]
     resources: Option<Vec<EventResource<'a>>>,
+    #[serde(
+        rename = "eventTime",
+        borrow,
+        default,
+        deserialize_with = "string_member"
+    )]
+    event_time: Option<Cow<'a, str>>,
+    #[serde(
+        rename = "awsRegion",
+        borrow,
+        default,
+        deserialize_with = "string_member"
+    )]
+    aws_region: Option<Cow<'a, str>>,
+    #[serde(
+        rename = "recipientAccountId",
+        borrow,
+        default,
+        deserialize_with = "string_member"
+    )]
+    recipient_account_id: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize)]
@@ -153,6 +178,9 @@ impl<'a> EventView<'a> {
         );
         Ok(EventView {
             category,
+            event_time: raw.event_time,
+            aws_region: raw.aws_region,
+            recipient_account_id: raw.recipient_account_id,
             read_only: raw.read_only,
             event_source: raw.event_source,
             event_name: raw.event_name,
@@ -208,6 +236,21 @@ impl<'a> EventView<'a> {
     /// Returns `sessionCredentialFromConsole` as text (`"true"` / `"false"`).
     pub fn session_credential_from_console(&self) -> Option<&str> {
         self.session_credential_from_console.as_deref()
+    }
+
+    /// Returns `eventTime` as written.
+    pub fn event_time(&self) -> Option<&str> {
+        self.event_time.as_deref()
+    }
+
+    /// Returns `awsRegion`.
+    pub fn aws_region(&self) -> Option<&str> {
+        self.aws_region.as_deref()
+    }
+
+    /// Returns `recipientAccountId`.
+    pub fn recipient_account_id(&self) -> Option<&str> {
+        self.recipient_account_id.as_deref()
     }
 
     /// Returns the elements of `resources[]` (empty when the record has none).
@@ -328,8 +371,12 @@ mod tests {
             "eventSource":"s3.amazonaws.com","eventName":"PutObject","eventType":"AwsApiCall",
             "userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/a"},
             "sessionCredentialFromConsole":"true","requestParameters":{"a":[1,2,{"b":null}]},
-            "resources":[{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::b/k","accountId":"1"}]}"#;
+            "resources":[{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::b/k","accountId":"1"}],
+            "eventTime":"2026-01-22T16:53:53Z","awsRegion":"us-east-1","recipientAccountId":"111122223333"}"#;
         let view = EventView::parse(json).unwrap();
+        assert_eq!(view.event_time(), Some("2026-01-22T16:53:53Z"));
+        assert_eq!(view.aws_region(), Some("us-east-1"));
+        assert_eq!(view.recipient_account_id(), Some("111122223333"));
         assert_eq!(view.category(), EventCategory::Data);
         assert_eq!(view.read_only(), Some(false));
         assert!(matches!(

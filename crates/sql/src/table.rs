@@ -317,19 +317,18 @@ impl TableProvider for StoreTableProvider {
     }
 }
 
-/// `field` with its text columns, and the text members of its structs, read as
-/// `Utf8View`: the Parquet reader then points into its decoded pages rather than
-/// copying every string, and grouping and comparing on views is DataFusion's fast path
-/// (the text inside maps and lists keeps `Utf8`).
+/// `field` read as `Utf8View` when it is a text column: the Parquet reader then points
+/// into its decoded pages rather than copying every string, and grouping and comparing on
+/// views is DataFusion's fast path.
+///
+/// The members of structs keep their file type (`Utf8`). A query reaches them through
+/// `get_field`, which the Parquet scan serves by reading only the members it names
+/// (`userIdentity.arn` reads one leaf). A struct type that differs from the file's makes
+/// the scan cast, and read, the whole struct instead: the `userIdentity` of a session
+/// has a dozen text members.
 fn as_views(field: &FieldRef) -> FieldRef {
     match field.data_type() {
         DataType::Utf8 => Arc::new(field.as_ref().clone().with_data_type(DataType::Utf8View)),
-        DataType::Struct(members) => Arc::new(
-            field
-                .as_ref()
-                .clone()
-                .with_data_type(DataType::Struct(members.iter().map(as_views).collect())),
-        ),
         _ => Arc::clone(field),
     }
 }
