@@ -23,21 +23,22 @@ pub(crate) struct Encoded {
 
 pub(crate) fn encode(batches: &[RecordBatch], options: &ParquetOptions) -> Result<Encoded> {
     let mut body = Vec::new();
-    let summary = opentrail_columnar::write_parquet(batches, &mut body, options)
-        .map_err(|error| Error::Parquet(error.to_string()))?;
-    Ok(Encoded {
-        body,
-        rows: summary.rows,
-        min_ms: summary.min_event_time_ms.unwrap_or(0),
-        max_ms: summary.max_event_time_ms.unwrap_or(0),
-    })
+    let summary = opentrail_columnar::write_parquet(batches, &mut body, options);
+    encoded(body, summary)
 }
 
 /// `bodies` (files of one store) merged into one; see `opentrail_columnar::merge_parquet`.
 pub(crate) fn merge(bodies: &[Bytes], options: &ParquetOptions) -> Result<Encoded> {
     let mut body = Vec::with_capacity(bodies.iter().map(Bytes::len).sum());
-    let summary = opentrail_columnar::merge_parquet(bodies, &mut body, options)
-        .map_err(|error| Error::Parquet(error.to_string()))?;
+    let summary = opentrail_columnar::merge_parquet(bodies, &mut body, options);
+    encoded(body, summary)
+}
+
+fn encoded(
+    body: Vec<u8>,
+    summary: opentrail_columnar::Result<opentrail_columnar::FileSummary>,
+) -> Result<Encoded> {
+    let summary = summary.map_err(|error| Error::Parquet(error.to_string()))?;
     Ok(Encoded {
         body,
         rows: summary.rows,
