@@ -10,9 +10,10 @@
 //!
 //! Exactly once: the position is saved in the same manifest write that adds the files,
 //! so after a crash the writer reads again exactly the records whose files were not
-//! recorded. A flush that fails makes the file thread refuse every later flush of the same
-//! run, because saving a later position would skip the failed flush's records; the writer
-//! then drops what it holds and reads again from the saved position.
+//! recorded. A flush that fails makes the file thread refuse every later flush, because
+//! saving a later position would skip the failed flush's records; the writer then drops
+//! what it holds, lets that file thread end, and reads again from the saved position with
+//! a new one.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -83,7 +84,6 @@ pub(crate) fn run(
         sent: files.position(),
         journal,
         flusher: None,
-        run: 0,
         files,
         config,
         specs: specs.clone(),
@@ -145,8 +145,6 @@ struct Writer {
     clock: SharedClock,
     /// The store's file thread.
     flusher: Option<Flusher>,
-    /// Numbers the runs of flushes; a failure ends one (see the module documentation).
-    run: u64,
     position: Position,
     /// Where reading starts again if buffered rows are lost and the store never saved a
     /// position.
@@ -197,8 +195,7 @@ impl Writer {
     /// Reads one batch of the journal and flushes when due; returns the entries read.
     fn step(&mut self, spec: &StoreSpec, stopping: bool) -> Result<usize> {
         // Running even while nothing arrives: it also expires the rows of an idle store.
-        let run = self.run;
-        if self.flusher()?.failed(run) {
+        if self.flusher()?.failed() {
             return Err(Error::Flush(String::from(
                 "a flush failed (the file thread said why)",
             )));
@@ -269,7 +266,6 @@ impl Writer {
         }
         let days = by_day.into_iter().collect();
         let flush = Flush {
-            run: self.run,
             days,
             position: self.position,
         };
@@ -307,13 +303,12 @@ impl Writer {
     }
 
     /// After a failed step (a flush, a journal read), what was buffered is dropped and read
-    /// again from the saved position (the journal still has it), in a new run of flushes.
+    /// again from the saved position (the journal still has it), by a new file thread.
     fn restart(&mut self) {
         self.clear_lanes();
         // What the file thread still holds is written (or refused) before the saved
         // position is read: a flush written after it would save rows read again.
         self.close_flusher();
-        self.run += 1;
         let saved = self.files.position();
         self.position = saved.unwrap_or(self.resume);
         self.sent = saved;
@@ -332,7 +327,6 @@ impl Writer {
 
 /// Batches of one flush and the journal position they reach.
 struct Flush {
-    run: u64,
     days: Vec<(String, Vec<RecordBatch>)>,
     position: Position,
 }
@@ -340,8 +334,8 @@ struct Flush {
 /// The writer's end of a store's file thread.
 struct Flusher {
     flushes: SyncSender<Flush>,
-    /// The runs whose flush failed, as the file thread reports them.
-    failures: Receiver<u64>,
+    /// Told once when a flush failed.
+    failures: Receiver<()>,
     thread: JoinHandle<()>,
 }
 
@@ -365,7 +359,7 @@ impl Flusher {
                     specs,
                     maintenance_interval,
                     clock,
-                    failed_run: None,
+                    failed: false,
                     last_maintenance: None,
                 };
                 files_thread.run(&receiver, &failed);
@@ -378,9 +372,9 @@ impl Flusher {
         })
     }
 
-    /// Whether a flush of `run` failed.
-    fn failed(&self, run: u64) -> bool {
-        self.failures.try_iter().any(|failed| failed == run)
+    /// Whether a flush failed; the writer then replaces this file thread.
+    fn failed(&self) -> bool {
+        self.failures.try_recv().is_ok()
     }
 }
 
@@ -390,24 +384,24 @@ struct FileThread {
     specs: watch::Receiver<StoreSpec>,
     maintenance_interval: Duration,
     clock: SharedClock,
-    /// The run whose flush failed: its later flushes are refused.
-    failed_run: Option<u64>,
+    /// Whether a flush failed: every later one is refused.
+    failed: bool,
     last_maintenance: Option<Instant>,
 }
 
 impl FileThread {
-    fn run(&mut self, flushes: &Receiver<Flush>, failed: &mpsc::Sender<u64>) {
+    fn run(&mut self, flushes: &Receiver<Flush>, failures: &mpsc::Sender<()>) {
         loop {
             match flushes.recv_timeout(Duration::from_secs(1)) {
                 Ok(flush) => {
-                    if self.failed_run.is_some_and(|run| flush.run <= run) {
+                    if self.failed {
                         continue;
                     }
                     if let Err(error) = self.files.add(flush.days, Some(flush.position)) {
                         tracing::warn!(store = %self.files.store_id(), %error, "lake flush failed; the writer reads its records again");
-                        self.failed_run = Some(flush.run);
+                        self.failed = true;
                         // The writer may be gone already (stopping); nothing to tell then.
-                        let _ = failed.send(flush.run);
+                        let _ = failures.send(());
                         continue;
                     }
                     self.maintain();
@@ -478,7 +472,7 @@ mod tests {
     }
 
     #[test]
-    fn after_a_failed_flush_the_rest_of_its_run_is_refused() {
+    fn after_a_failed_flush_the_later_ones_are_refused_until_a_new_file_thread() {
         let root = tempfile::tempdir().unwrap();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -518,35 +512,40 @@ mod tests {
             retention_days: 3653,
             insight_sources: Vec::new(),
         });
-        let mut thread = FileThread {
+        let file_thread = || FileThread {
             files: Arc::clone(&files),
-            specs,
+            specs: specs.clone(),
             maintenance_interval: Duration::from_secs(600),
-            clock,
-            failed_run: None,
+            clock: clock.clone(),
+            failed: false,
             last_maintenance: None,
         };
-        let (sender, flushes) = mpsc::sync_channel(3);
         let (failed, failures) = mpsc::channel();
-        // Run 0: the 20th fails; the 19th after it would succeed, but its position would
-        // pass the 20th's rows. Run 1 is the writer reading again.
-        for (run, day, seq) in [
-            (0, "2026-11-20", 1),
-            (0, "2026-11-19", 2),
-            (1, "2026-11-19", 3),
-        ] {
-            sender
-                .send(Flush {
-                    run,
-                    days: batch(day, &format!("id-{seq}")),
-                    position: position(seq),
-                })
-                .unwrap();
+        // The 20th fails; the 19th after it would succeed, but its position would pass
+        // the 20th's rows. The writer then reads again, with a new file thread.
+        let passes: [&[(&str, u64)]; 2] = [
+            &[("2026-11-20", 1), ("2026-11-19", 2)],
+            &[("2026-11-19", 3)],
+        ];
+        for pass in passes {
+            let (sender, flushes) = mpsc::sync_channel(2);
+            for &(day, seq) in pass {
+                sender
+                    .send(Flush {
+                        days: batch(day, &format!("id-{seq}")),
+                        position: position(seq),
+                    })
+                    .unwrap();
+            }
+            drop(sender);
+            file_thread().run(&flushes, &failed);
         }
-        drop(sender);
-        thread.run(&flushes, &failed);
-        assert_eq!(failures.try_iter().collect::<Vec<_>>(), [0]);
-        assert_eq!(files.totals().0, 1, "only run 1's flush is stored");
+        assert_eq!(failures.try_iter().count(), 1);
+        assert_eq!(
+            files.totals().0,
+            1,
+            "only the new file thread's flush is stored"
+        );
         assert_eq!(files.position(), Some(position(3)));
     }
 }
