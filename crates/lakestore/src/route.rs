@@ -140,13 +140,12 @@ pub fn route(spec: &StoreSpec, payload: &[u8]) -> Option<String> {
     }
     // One pass reads the routing members and the selector fields together.
     let view = EventView::parse(payload).ok()?;
-    if view.recipient_account_id() != Some(spec.account_id.as_str()) {
-        return None;
-    }
-    if !spec.multi_region && view.aws_region() != Some(spec.home_region.as_str()) {
-        return None;
-    }
-    let day = day_of(view.event_time()?)?;
+    let day = home_day(
+        spec,
+        view.recipient_account_id(),
+        view.aws_region(),
+        view.event_time(),
+    )?;
     let accepted = if spec.kind == TableKind::Insights {
         view.category() == EventCategory::Insight && !insight_sources(spec, payload).is_empty()
     } else {
@@ -164,17 +163,32 @@ pub fn route(spec: &StoreSpec, payload: &[u8]) -> Option<String> {
 /// [`route`] for an `ActivityAuditLog` store: the records of its channels.
 fn route_activity(spec: &StoreSpec, payload: &[u8]) -> Option<String> {
     let head: Head<'_> = serde_json::from_slice(payload).ok()?;
-    if head.recipient_account_id != Some(spec.account_id.as_str()) {
-        return None;
-    }
-    if !spec.multi_region && head.aws_region != Some(spec.home_region.as_str()) {
-        return None;
-    }
-    let day = day_of(head.event_time?)?;
+    let day = home_day(
+        spec,
+        head.recipient_account_id,
+        head.aws_region,
+        head.event_time,
+    )?;
     head.metadata
         .and_then(|metadata| metadata.channel_arn)
         .is_some_and(|arn| spec.channel_arns.iter().any(|known| known == arn))
         .then_some(day)
+}
+
+/// The day partition of a record of the store's account and of a Region it covers.
+fn home_day(
+    spec: &StoreSpec,
+    account: Option<&str>,
+    region: Option<&str>,
+    event_time: Option<&str>,
+) -> Option<String> {
+    if account != Some(spec.account_id.as_str()) {
+        return None;
+    }
+    if !spec.multi_region && region != Some(spec.home_region.as_str()) {
+        return None;
+    }
+    day_of(event_time?)
 }
 
 /// The `YYYY-MM-DD` of a CloudTrail time (`2026-01-22T16:53:53Z`), if it has that shape.
