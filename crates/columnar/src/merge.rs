@@ -26,10 +26,17 @@ use parquet::file::writer::SerializedFileWriter;
 use crate::error::{Error, Result};
 use crate::parquet_io::{FileSummary, ParquetOptions, summary_of, writer_properties};
 
-/// One input: its bytes and footer, page index included.
+/// One input: its bytes, and its footer (page index included) with the Arrow schema the
+/// writer embedded, which gives the exact types back (maps, timestamps).
 struct Input {
     body: Bytes,
-    metadata: Arc<ParquetMetaData>,
+    reader: ArrowReaderMetadata,
+}
+
+impl Input {
+    fn metadata(&self) -> &ParquetMetaData {
+        self.reader.metadata()
+    }
 }
 
 /// Merges `files` (Parquet files [`write_parquet`](crate::write_parquet) or this function
@@ -59,9 +66,12 @@ pub fn merge_parquet<W: Write + Send>(
                 .with_page_index_policy(PageIndexPolicy::Optional)
                 .parse_and_finish(body)
                 .map_err(Error::parquet("read"))?;
+            let reader =
+                ArrowReaderMetadata::try_new(Arc::new(metadata), ArrowReaderOptions::new())
+                    .map_err(Error::parquet("read"))?;
             Ok(Input {
                 body: body.clone(),
-                metadata: Arc::new(metadata),
+                reader,
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -70,15 +80,13 @@ pub fn merge_parquet<W: Write + Send>(
             "no files to merge: at least one is needed",
         )));
     };
-    let first_reader = ArrowReaderMetadata::try_new(first.metadata.clone(), options_read())
-        .map_err(Error::parquet("read"))?;
-    let schema = first_reader.schema().clone();
-    let parquet_schema = first.metadata.file_metadata().schema_descr_ptr();
+    let schema = first.reader.schema().clone();
+    let parquet_schema = first.metadata().file_metadata().schema_descr_ptr();
     let mut rows = 0_u64;
     let mut range: Option<(i64, i64)> = None;
     for input in &inputs {
         if input
-            .metadata
+            .metadata()
             .file_metadata()
             .schema_descr_ptr()
             .root_schema()
@@ -88,7 +96,7 @@ pub fn merge_parquet<W: Write + Send>(
                 "the files to merge differ in schema",
             )));
         }
-        let summary = summary_of(&input.metadata, input.body.len() as u64)?;
+        let summary = summary_of(input.metadata(), input.body.len() as u64)?;
         rows += summary.rows;
         if let (Some(low), Some(high)) = (summary.min_event_time_ms, summary.max_event_time_ms) {
             range = Some(match range {
@@ -110,8 +118,7 @@ pub fn merge_parquet<W: Write + Send>(
         limit: options.row_group_rows,
     };
     for input in &inputs {
-        let metadata = input.metadata.as_ref();
-        for (index, group) in metadata.row_groups().iter().enumerate() {
+        for (index, group) in input.metadata().row_groups().iter().enumerate() {
             let group_rows = usize::try_from(group.num_rows()).unwrap_or(usize::MAX);
             if group_rows >= copy_from {
                 small.write(&mut file, &factory)?;
@@ -134,19 +141,13 @@ pub fn merge_parquet<W: Write + Send>(
     })
 }
 
-fn options_read() -> ArrowReaderOptions {
-    // The page index is read with the footer already; the schema embedded by the writer
-    // gives the exact Arrow types back (maps, timestamps).
-    ArrowReaderOptions::new()
-}
-
 /// Appends row group `index` of `input` to `file` as it is encoded.
 fn copy_row_group<W: Write + Send>(
     file: &mut SerializedFileWriter<W>,
     input: &Input,
     index: usize,
 ) -> Result<()> {
-    let metadata = input.metadata.as_ref();
+    let metadata = input.metadata();
     let group = metadata.row_group(index);
     let column_indexes = metadata.column_index().and_then(|all| all.get(index));
     let offset_indexes = metadata.offset_index().and_then(|all| all.get(index));
@@ -184,14 +185,14 @@ struct Small {
 impl Small {
     /// Decodes row group `index` of `input` and keeps its rows.
     fn add(&mut self, input: &Input, index: usize) -> Result<()> {
-        let reader_metadata = ArrowReaderMetadata::try_new(input.metadata.clone(), options_read())
-            .map_err(Error::parquet("read"))?;
-        let reader =
-            ParquetRecordBatchReaderBuilder::new_with_metadata(input.body.clone(), reader_metadata)
-                .with_row_groups(vec![index])
-                .with_batch_size(self.limit)
-                .build()
-                .map_err(Error::parquet("read"))?;
+        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(
+            input.body.clone(),
+            input.reader.clone(),
+        )
+        .with_row_groups(vec![index])
+        .with_batch_size(self.limit)
+        .build()
+        .map_err(Error::parquet("read"))?;
         for batch in reader {
             let batch = batch.map_err(|source| Error::ReadBatches { source })?;
             self.rows += batch.num_rows();
