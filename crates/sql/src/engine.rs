@@ -52,6 +52,11 @@ pub struct EngineConfig {
     pub memory_limit_bytes: usize,
     /// Rows per Arrow batch. Default: 8192.
     pub batch_size: usize,
+    /// Memory kept for the footers and page indexes of Parquet files read, in bytes,
+    /// so that a query does not read and decode them again. Store files never change
+    /// once written (a compaction writes new ones), so an entry stays true. Default:
+    /// 256 MiB.
+    pub metadata_cache_bytes: usize,
 }
 
 impl Default for EngineConfig {
@@ -60,6 +65,7 @@ impl Default for EngineConfig {
             target_partitions: 2,
             memory_limit_bytes: 1 << 30,
             batch_size: 8192,
+            metadata_cache_bytes: 256 << 20,
         }
     }
 }
@@ -149,6 +155,7 @@ impl SqlEngine {
         // `ResourcesExceeded` instead of filling a temporary directory.
         let runtime = RuntimeEnvBuilder::new()
             .with_memory_limit(config.memory_limit_bytes, 1.0)
+            .with_metadata_cache_limit(config.metadata_cache_bytes)
             .with_disk_manager_builder(
                 DiskManagerBuilder::default().with_mode(DiskManagerMode::Disabled),
             )

@@ -11,6 +11,7 @@ use datafusion::arrow::datatypes::{DataType, FieldRef, Schema, SchemaRef, TimeUn
 use datafusion::catalog::Session;
 use datafusion::common::{DFSchema, ScalarValue};
 use datafusion::datasource::listing::PartitionedFile;
+use datafusion::datasource::physical_plan::parquet::CachedParquetFileReaderFactory;
 use datafusion::datasource::physical_plan::{FileGroup, FileScanConfigBuilder, ParquetSource};
 use datafusion::datasource::source::DataSourceExec;
 use datafusion::datasource::{TableProvider, TableType};
@@ -20,6 +21,10 @@ use datafusion::logical_expr::utils::conjunction;
 use datafusion::logical_expr::{Between, BinaryExpr, Expr, Operator, TableProviderFilterPushDown};
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_plan::empty::EmptyExec;
+
+/// Bytes read from the end of a file at its first read: enough for the footer of a
+/// store file in one read instead of two.
+const FOOTER_READ_BYTES: usize = 512 * 1024;
 
 /// The column every store has and files are pruned on.
 pub const EVENT_TIME_COLUMN: &str = "eventtime";
@@ -224,6 +229,12 @@ impl StoreTableProvider {
         }
     }
 
+    /// `file` as the scan reads it: with the table's schema, text as views.
+    fn partitioned(&self, file: &StoreFile) -> PartitionedFile {
+        PartitionedFile::new(file.location.as_ref(), file.size)
+            .with_arrow_schema(Arc::clone(&self.table.schema))
+    }
+
     fn plan_scan(
         &self,
         state: &dyn Session,
@@ -253,25 +264,55 @@ impl StoreTableProvider {
             };
             return Ok(Arc::new(EmptyExec::new(schema)));
         }
+        // Footers and page indexes come from the engine's metadata cache: a query over
+        // many small files otherwise spends much of its time reading and decoding them.
+        let runtime = state.runtime_env();
+        let readers = CachedParquetFileReaderFactory::new(
+            runtime.object_store(&self.object_store_url)?,
+            runtime.cache_manager.get_file_metadata_cache(),
+        );
         let mut source = ParquetSource::new(Arc::clone(&self.table.schema))
-            .with_table_parquet_options(state.table_options().parquet.clone());
+            .with_table_parquet_options(state.table_options().parquet.clone())
+            .with_parquet_file_reader_factory(Arc::new(readers))
+            .with_metadata_size_hint(FOOTER_READ_BYTES);
         if let Some(predicate) = conjunction(filters.iter().cloned()) {
             let df_schema = DFSchema::try_from(Arc::clone(&self.table.schema))?;
             source = source.with_predicate(state.create_physical_expr(predicate, &df_schema)?);
         }
         let group_count = state.config().target_partitions().max(1).min(files.len());
-        let mut groups: Vec<Vec<PartitionedFile>> = vec![Vec::new(); group_count];
-        for (index, file) in files.iter().enumerate() {
-            groups[index % group_count]
-                .push(PartitionedFile::new(file.location.as_ref(), file.size));
-        }
+        let groups = shared_by_size(files, group_count)
+            .into_iter()
+            .map(|group| {
+                FileGroup::new(
+                    group
+                        .into_iter()
+                        .map(|file| self.partitioned(file))
+                        .collect(),
+                )
+            })
+            .collect();
         let config = FileScanConfigBuilder::new(self.object_store_url.clone(), Arc::new(source))
-            .with_file_groups(groups.into_iter().map(FileGroup::new).collect())
+            .with_file_groups(groups)
             .with_projection_indices(projection.cloned())?
             .with_limit(limit)
             .build();
         Ok(DataSourceExec::from_data_source(config))
     }
+}
+
+/// `files` shared out among `count` groups (the partitions of a scan) by size: largest
+/// first, each to the group with the fewest bytes so far. The groups then end at about the
+/// same time, where taking files in turn can give one group all the large (compacted) ones.
+fn shared_by_size(mut files: Vec<&StoreFile>, count: usize) -> Vec<Vec<&StoreFile>> {
+    files.sort_by_key(|file| std::cmp::Reverse(file.size));
+    let mut groups: Vec<(u64, Vec<&StoreFile>)> = vec![(0, Vec::new()); count.max(1)];
+    for file in files {
+        if let Some((bytes, group)) = groups.iter_mut().min_by_key(|(bytes, _)| *bytes) {
+            *bytes += file.size;
+            group.push(file);
+        }
+    }
+    groups.into_iter().map(|(_, group)| group).collect()
 }
 
 type ScanFuture<'a> =
@@ -317,19 +358,35 @@ impl TableProvider for StoreTableProvider {
     }
 }
 
-/// `field` read as `Utf8View` when it is a text column: the Parquet reader then points
-/// into its decoded pages rather than copying every string, and grouping and comparing on
-/// views is DataFusion's fast path.
+/// `field` read as `Utf8View` when it is a text column, at the top and as a member of a
+/// struct, at any depth: the Parquet reader then points into its decoded pages rather than
+/// copying every string, and grouping and comparing on views is DataFusion's fast path.
 ///
-/// The members of structs keep their file type (`Utf8`). A query reaches them through
-/// `get_field`, which the Parquet scan serves by reading only the members it names
-/// (`userIdentity.arn` reads one leaf). A struct type that differs from the file's makes
-/// the scan cast, and read, the whole struct instead: the `userIdentity` of a session
-/// has a dozen text members.
+/// Each file is read with this schema too ([`PartitionedFile::with_arrow_schema`]): a
+/// struct whose type differed from the file's would make the scan cast, and so read, the
+/// whole struct, where `get_field` on the same type reads only the members it names
+/// (`userIdentity.arn` reads one leaf). Lists and maps keep their file types.
 fn as_views(field: &FieldRef) -> FieldRef {
-    match field.data_type() {
-        DataType::Utf8 => Arc::new(field.as_ref().clone().with_data_type(DataType::Utf8View)),
-        _ => Arc::clone(field),
+    match view_type(field.data_type()) {
+        Some(data_type) => Arc::new(field.as_ref().clone().with_data_type(data_type)),
+        None => Arc::clone(field),
+    }
+}
+
+/// `data_type` with its text read as views (see [`as_views`]); `None` when nothing in it
+/// changes.
+fn view_type(data_type: &DataType) -> Option<DataType> {
+    match data_type {
+        DataType::Utf8 => Some(DataType::Utf8View),
+        DataType::Struct(members) => {
+            let viewed: Vec<FieldRef> = members.iter().map(as_views).collect();
+            let changed = viewed
+                .iter()
+                .zip(members.iter())
+                .any(|(viewed, member)| !Arc::ptr_eq(viewed, member));
+            changed.then(|| DataType::Struct(viewed.into()))
+        }
+        _ => None,
     }
 }
 
@@ -340,6 +397,82 @@ mod tests {
 
     fn ts(ms: i64) -> Expr {
         lit(ScalarValue::TimestampMillisecond(Some(ms), None))
+    }
+
+    fn file(name: &str, size: u64) -> StoreFile {
+        StoreFile {
+            location: object_store::path::Path::from(name),
+            size,
+            rows: 1,
+            min_event_time_ms: 0,
+            max_event_time_ms: 0,
+        }
+    }
+
+    #[test]
+    fn files_are_shared_out_by_size_not_in_turn() {
+        let files = [
+            file("a", 100),
+            file("b", 10),
+            file("c", 90),
+            file("d", 10),
+            file("e", 20),
+        ];
+        let groups = shared_by_size(files.iter().collect(), 2);
+        let names: Vec<Vec<&str>> = groups
+            .iter()
+            .map(|group| group.iter().map(|file| file.location.as_ref()).collect())
+            .collect();
+        // In turn, the first group would get a, c and e (210 bytes) and the second 20.
+        assert_eq!(names, [vec!["a", "b", "d"], vec!["c", "e"]]);
+        let one = shared_by_size(files.iter().collect(), 1);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].len(), 5);
+    }
+
+    #[test]
+    fn text_is_read_as_views_at_the_top_and_in_structs_but_not_in_lists() {
+        use datafusion::arrow::datatypes::Field;
+        let issuer = DataType::Struct(
+            vec![
+                Field::new("arn", DataType::Utf8, true),
+                Field::new("type", DataType::Utf8, true),
+            ]
+            .into(),
+        );
+        let identity = Field::new(
+            "useridentity",
+            DataType::Struct(
+                vec![
+                    Field::new("arn", DataType::Utf8, true),
+                    Field::new("issuer", issuer, true),
+                    Field::new("count", DataType::Int64, true),
+                ]
+                .into(),
+            ),
+            true,
+        );
+        let list = Field::new(
+            "names",
+            DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
+            true,
+        );
+        let viewed = as_views(&Arc::new(identity));
+        let DataType::Struct(members) = viewed.data_type() else {
+            panic!("not a struct: {viewed:?}");
+        };
+        assert_eq!(members[0].data_type(), &DataType::Utf8View);
+        assert_eq!(members[2].data_type(), &DataType::Int64);
+        let DataType::Struct(inner) = members[1].data_type() else {
+            panic!("not a struct: {members:?}");
+        };
+        assert!(
+            inner
+                .iter()
+                .all(|member| member.data_type() == &DataType::Utf8View)
+        );
+        let list = Arc::new(list);
+        assert!(Arc::ptr_eq(&as_views(&list), &list));
     }
 
     #[test]

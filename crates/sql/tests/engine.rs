@@ -211,3 +211,62 @@ async fn stores_are_matched_case_insensitively_and_unknown_ones_refused() {
         format!("unknown event data store `{STORE_A}`")
     );
 }
+
+/// Overwrites the last bytes of every file of `table` (the footer's length and magic),
+/// keeping each file's size.
+async fn break_footers(object_store: &dyn object_store::ObjectStore, table: &StoreTable) {
+    use object_store::ObjectStoreExt;
+    for file in &table.files {
+        let mut bytes = object_store
+            .get(&file.location)
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap()
+            .to_vec();
+        let length = bytes.len();
+        bytes[length - 8..].copy_from_slice(b"brokenXX");
+        object_store
+            .put(&file.location, object_store::PutPayload::from(bytes))
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn footers_are_read_once_and_kept_for_later_queries() {
+    let sql = format!("SELECT eventname, count(*) FROM {STORE_A} GROUP BY eventname");
+    let (object_store, tables) = test_stores().await;
+    let store_a = tables
+        .iter()
+        .find(|table| table.name == STORE_A)
+        .unwrap()
+        .clone();
+    let engine = SqlEngine::new(EngineConfig::default(), object_store.clone()).unwrap();
+    let uncached = SqlEngine::new(
+        EngineConfig {
+            metadata_cache_bytes: 0,
+            ..EngineConfig::default()
+        },
+        object_store.clone(),
+    )
+    .unwrap();
+    let first = run(&engine, &tables, &sql, 1 << 20).await.unwrap();
+    run(&uncached, &tables, &sql, 1 << 20).await.unwrap();
+
+    // Store files never change once written; were a footer read again, these ones
+    // could not be read at all.
+    break_footers(object_store.as_ref(), &store_a).await;
+    let again = run(&engine, &tables, &sql, 1 << 20).await.unwrap();
+    let mut first_rows = first.rows.clone();
+    let mut again_rows = again.rows.clone();
+    first_rows.sort();
+    again_rows.sort();
+    assert_eq!(again_rows, first_rows);
+    assert_eq!(again.stats.events_scanned, first.stats.events_scanned);
+
+    // An engine that keeps no footers reads them again, and fails on these files.
+    let error = run(&uncached, &tables, &sql, 1 << 20).await.unwrap_err();
+    assert_eq!(error.kind(), SqlErrorKind::Internal, "{error}");
+}
